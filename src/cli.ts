@@ -1,0 +1,92 @@
+import path from "node:path";
+import { appFromHost, pickToken, type Host } from "./config.js";
+import { helpText, parseCliArgs, type CliArgs } from "./core/args.js";
+import { appEnvVar } from "./core/env-name.js";
+import { redact } from "./core/redact.js";
+import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
+import { toUpdaterError } from "./errors.js";
+import { locateInvoked } from "./io/paths.js";
+import { checkForUpdate, update } from "./updater.js";
+import { VERSION } from "./version.js";
+
+/** Where the CLI writes; the real process streams in production, strings in tests. */
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/**
+ * The whole command line: arguments → library call → messages and exit status. Human text goes to
+ * stderr; stdout carries only `--help`, `-V` and the `--json` document.
+ */
+export async function runCli(host: Host, out: Output): Promise<number> {
+  const program = path.basename(host.invokedAs);
+  const wantsJson = host.argv.includes("--json");
+  const color = host.stderrIsTTY && !host.env.NO_COLOR;
+  const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
+  let args: CliArgs | undefined;
+  let secrets: string[] = [];
+  const say = (line: string): void => out.stderr(`${redact(line, secrets)}\n`);
+
+  try {
+    args = parseCliArgs(host.argv);
+    if (args.help) {
+      out.stdout(helpText(program, VERSION));
+      return 0;
+    }
+    if (args.updaterVersion) {
+      out.stdout(`upkeep ${VERSION}\n`);
+      return 0;
+    }
+    const app = appFromHost(host.invokedAs, host.platform, host.env);
+    outcome.app = app;
+    secrets = [args.token, pickToken(app, undefined, host.env)?.value, host.env[appEnvVar(app, "GITHUB_TOKEN")], host.env.GITHUB_TOKEN].filter(
+      (s): s is string => Boolean(s),
+    );
+    const chatty = !args.quiet && !args.json;
+    if (chatty) say("Checking for updates...");
+    const options = {
+      app,
+      request: args.request,
+      force: args.force,
+      dryRun: args.dryRun,
+      ...(args.token ? { token: args.token } : {}),
+      ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
+      executablePath: await locateInvoked(host.invokedAs, host.cwd, host.env.PATH, host.platform),
+      env: host.env,
+      platform: host.platform,
+      cwd: host.cwd,
+      hooks: {
+        ...(args.verbose ? { verbose: (line: string) => say(`  ${line}`) } : {}),
+        ...(args.quiet ? {} : { installerOutput: (text: string) => out.stderr(redact(text, secrets)) }),
+      },
+    };
+    if (args.check) {
+      const r = await checkForUpdate(options);
+      Object.assign(outcome, {
+        result: r.updateAvailable ? "update_available" : "up_to_date",
+        oldVersion: r.currentVersion,
+        newVersion: r.release.version,
+        tag: r.release.tag,
+        installPrefix: r.installPrefix,
+        warnings: r.warnings,
+      });
+    } else {
+      const r = await update(options);
+      Object.assign(outcome, { result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
+    }
+  } catch (caught) {
+    const error = toUpdaterError(caught);
+    outcome.result = "failed";
+    outcome.error = { code: error.code, message: redact(error.message, secrets), hint: error.hint ? redact(error.hint, secrets) : null };
+  }
+
+  if (args?.json ?? wantsJson) {
+    out.stdout(`${JSON.stringify(outcomeJson(outcome))}\n`);
+  } else {
+    for (const line of outcomeText(outcome, args?.quiet ?? false)) {
+      say(color && line.startsWith("error[") ? `\u001b[31m${line}\u001b[0m` : line);
+    }
+  }
+  return outcomeExitCode(outcome);
+}

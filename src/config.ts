@@ -1,0 +1,195 @@
+import os from "node:os";
+import { appNameFromPath } from "./core/app-name.js";
+import { parseTimeout } from "./core/args.js";
+import { appEnvVar } from "./core/env-name.js";
+import { UpdaterError } from "./errors.js";
+import type { Platform, UpdateRequest } from "./types.js";
+import { VERSION } from "./version.js";
+
+/** Environment variables, as a plain snapshot (never `process.env` itself). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * What the process was started with. {@link readHost} is the only code in upkeep that reads `process`
+ * for these; everything else receives them as values, so tests pass their own.
+ */
+export interface Host {
+  env: Env;
+  platform: Platform;
+  home: string | undefined;
+  cwd: string;
+  tmpDir: string;
+  /** The path or name the executable was invoked by (a symlink keeps its own name). */
+  invokedAs: string;
+  /** User arguments (after the program name). */
+  argv: string[];
+  stderrIsTTY: boolean;
+}
+
+/** Reads the real process once. Inside the single executable `argv[1]` is the name as typed. */
+export function readHost(): Host {
+  const sea = isSingleExecutable();
+  return {
+    env: { ...process.env },
+    platform: process.platform,
+    home: safeHomedir(),
+    cwd: process.cwd(),
+    tmpDir: os.tmpdir(),
+    invokedAs: sea ? (process.argv[1] ?? process.execPath) : process.execPath,
+    argv: process.argv.slice(2),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
+
+function isSingleExecutable(): boolean {
+  try {
+    // `node:sea` exists from Node 20.12; loaded lazily so the library also runs on older runtimes.
+    const { getBuiltinModule } = process as unknown as { getBuiltinModule?: (id: string) => unknown };
+    const sea = getBuiltinModule?.("node:sea") as { isSea?: () => boolean } | undefined;
+    return sea?.isSea?.() === true;
+  } catch {
+    return false;
+  }
+}
+
+function safeHomedir(): string | undefined {
+  try {
+    return os.homedir() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Callbacks through which the library reports progress; all optional. */
+export interface UpdaterHooks {
+  /** A detail line for `--verbose` (secrets already removed). */
+  verbose?(line: string): void;
+  /** A chunk of the installer's stdout or stderr. */
+  installerOutput?(text: string): void;
+}
+
+/** Options of the library calls (`checkForUpdate`, `update`, `loadReceipt`). */
+export interface UpdaterOptions {
+  /** The app to update; default: from this executable's name, as `<app>-update`. */
+  app?: string;
+  /** Which release; default the latest stable one. */
+  request?: UpdateRequest;
+  /** Reinstall even when not newer. */
+  force?: boolean;
+  /** Resolve everything but download and run nothing. */
+  dryRun?: boolean;
+  /** GitHub token; default from AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN, GITHUB_TOKEN. */
+  token?: string;
+  /** Per-request network timeout; default UPKEEP_TIMEOUT or 30. */
+  timeoutSeconds?: number;
+  /** Path of the updater executable to check against the receipt's prefix; no check when omitted. */
+  executablePath?: string;
+  /** Environment to use instead of `process.env` (also the base of the installer's environment). */
+  env?: Env;
+  /** Platform to act for; default the running one. */
+  platform?: Platform;
+  /** Working directory (for AXOUPDATER_CONFIG_WORKING_DIR); default the process's. */
+  cwd?: string;
+  hooks?: UpdaterHooks;
+  /** Attempts per request on network errors, 5xx and 429 (default 3). */
+  attempts?: number;
+}
+
+/** Settings of one run, fully resolved. Passed down; nothing below re-reads the environment. */
+export interface Config {
+  app: string;
+  platform: Platform;
+  env: Env;
+  home: string | undefined;
+  cwd: string;
+  tmpDir: string;
+  request: UpdateRequest;
+  force: boolean;
+  dryRun: boolean;
+  token: { value: string; from: string } | undefined;
+  timeoutMs: number;
+  attempts: number;
+  userAgent: string;
+  proxy: { http: string; https: string; noProxy: string };
+  installerPath: string | undefined;
+  executablePath: string | undefined;
+  hooks: UpdaterHooks;
+}
+
+/** Turns options plus the host into a {@link Config}; throws APP_NAME or USAGE for bad settings. */
+export function resolveConfig(options: UpdaterOptions, host: Host = readHost()): Config {
+  const env = options.env ?? host.env;
+  const platform = options.platform ?? host.platform;
+  const app = options.app ?? appFromHost(host.invokedAs, platform, env);
+  const home = options.env ? (platform === "win32" ? env.USERPROFILE : env.HOME) : host.home;
+  const tmpDir = (platform === "win32" ? env.TEMP || env.TMP : env.TMPDIR) || host.tmpDir;
+
+  let timeoutSeconds = options.timeoutSeconds;
+  if (timeoutSeconds === undefined && env.UPKEEP_TIMEOUT !== undefined && env.UPKEEP_TIMEOUT !== "") {
+    timeoutSeconds = parseTimeout(env.UPKEEP_TIMEOUT);
+    if (timeoutSeconds === undefined) {
+      throw new UpdaterError("USAGE", `UPKEEP_TIMEOUT="${env.UPKEEP_TIMEOUT}" is not a number of seconds between 0.1 and 3600.`);
+    }
+  }
+
+  return {
+    app,
+    platform,
+    env,
+    home,
+    cwd: options.cwd ?? host.cwd,
+    tmpDir,
+    request: options.request ?? { kind: "latest" },
+    force: options.force ?? false,
+    dryRun: options.dryRun ?? false,
+    token: pickToken(app, options.token, env),
+    timeoutMs: Math.round((timeoutSeconds ?? 30) * 1000),
+    attempts: options.attempts ?? 3,
+    userAgent: `upkeep/${VERSION}`,
+    proxy: {
+      // Lower case first, as curl and undici do; ALL_PROXY as reqwest (axoupdater) honours it.
+      http: env.http_proxy || env.HTTP_PROXY || env.all_proxy || env.ALL_PROXY || "",
+      https: env.https_proxy || env.HTTPS_PROXY || env.all_proxy || env.ALL_PROXY || "",
+      noProxy: env.no_proxy || env.NO_PROXY || "",
+    },
+    installerPath: env.AXOUPDATER_INSTALLER_PATH || undefined,
+    executablePath: options.executablePath,
+    hooks: options.hooks ?? {},
+  };
+}
+
+/**
+ * The GitHub token and where it came from, first found of: `--token`, AXOUPDATER_GITHUB_TOKEN,
+ * `<APP>_GITHUB_TOKEN`, GITHUB_TOKEN. Empty values count as unset.
+ */
+export function pickToken(app: string, explicit: string | undefined, env: Env): Config["token"] {
+  if (explicit) return { value: explicit, from: "--token" };
+  for (const name of ["AXOUPDATER_GITHUB_TOKEN", appEnvVar(app, "GITHUB_TOKEN"), "GITHUB_TOKEN"]) {
+    const value = env[name];
+    if (value) return { value, from: name };
+  }
+  return undefined;
+}
+
+/** The app name from the executable's file name, or APP_NAME explaining how to install it. */
+export function appFromHost(invokedAs: string, platform: Platform, env: Env): string {
+  const found = appNameFromPath(invokedAs, platform, env.AXOUPDATER_APP_NAME);
+  if (found.ok) return found.app;
+  const example = "copy or link it as ~/.cargo/bin/axolotlsay-update next to axolotlsay";
+  switch (found.reason) {
+    case "axoupdater":
+      throw new UpdaterError("APP_NAME", "App name calculated as `axoupdater'", {
+        hint: `This probably isn't what you meant to update; install the updater as <app>-update (${example}).`,
+      });
+    case "empty":
+      throw new UpdaterError("APP_NAME", "AXOUPDATER_APP_NAME is set but empty, so there is no app to update.", {
+        hint: "Unset AXOUPDATER_APP_NAME or set it to the app's name.",
+      });
+    case "no-suffix":
+      throw new UpdaterError(
+        "APP_NAME",
+        `Cannot tell which app to update: this updater runs as "${found.fileName}", not as "<app>-update".`,
+        { hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.` },
+      );
+  }
+}

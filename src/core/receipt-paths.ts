@@ -1,0 +1,48 @@
+import path from "node:path";
+import type { Platform } from "../types.js";
+
+/** One directory that may hold `<app>-receipt.json`. */
+export interface ReceiptCandidate {
+  dir: string;
+  /** Skip this directory unless it exists (axoupdater's rule for `$XDG_CONFIG_HOME/<app>`). */
+  onlyIfDirExists: boolean;
+  /** False for the AXOUPDATER_CONFIG_* overrides: the installer would not write there by itself. */
+  standard: boolean;
+}
+
+/** Inputs of the receipt search, all read by the caller. */
+export interface ReceiptSearchInput {
+  app: string;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: Platform;
+  home: string | undefined;
+  cwd: string;
+}
+
+/** File name of an app's receipt. */
+export function receiptFileName(app: string): string {
+  return `${app}-receipt.json`;
+}
+
+/**
+ * Directories to look in, in axoupdater's order: the two overrides replace the search; otherwise
+ * `$XDG_CONFIG_HOME/<app>` (when it exists), then `~/.config/<app>` (Linux, macOS) or
+ * `%LOCALAPPDATA%\<app>` (Windows).
+ */
+export function receiptCandidates(input: ReceiptSearchInput): ReceiptCandidate[] {
+  const { app, env, platform, home, cwd } = input;
+  const p = platform === "win32" ? path.win32 : path.posix;
+  // Both overrides count as set even when empty, as `env::var(..).is_ok()` does in axoupdater.
+  if (env.AXOUPDATER_CONFIG_WORKING_DIR !== undefined) return [{ dir: cwd, onlyIfDirExists: false, standard: false }];
+  if (env.AXOUPDATER_CONFIG_PATH !== undefined) {
+    return [{ dir: p.resolve(cwd, env.AXOUPDATER_CONFIG_PATH), onlyIfDirExists: false, standard: false }];
+  }
+  const out: ReceiptCandidate[] = [];
+  if (env.XDG_CONFIG_HOME) out.push({ dir: p.join(env.XDG_CONFIG_HOME, app), onlyIfDirExists: true, standard: true });
+  if (platform === "win32") {
+    if (env.LOCALAPPDATA) out.push({ dir: p.join(env.LOCALAPPDATA, app), onlyIfDirExists: false, standard: true });
+  } else if (home) {
+    out.push({ dir: p.join(home, ".config", app), onlyIfDirExists: false, standard: true });
+  }
+  return out;
+}

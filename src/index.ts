@@ -1,0 +1,14 @@
+export { checkForUpdate, loadReceipt, update } from "./updater.js";
+export { UpdaterError, ERROR_CODES, exitCodeFor, type ErrorCode } from "./errors.js";
+export type { UpdaterOptions, UpdaterHooks } from "./config.js";
+export type {
+  Asset,
+  CheckResult,
+  InstallReceipt,
+  LoadedReceipt,
+  Release,
+  UpdateRequest,
+  UpdateResult,
+  Warning,
+} from "./types.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,203 @@
+import type { Dispatcher } from "undici";
+import { redact } from "../core/redact.js";
+import { UpdaterError } from "../errors.js";
+
+/** Settings of the one HTTP client a run uses. */
+export interface HttpSettings {
+  /** The only origin that ever receives the token (`https://api.github.com`). */
+  apiOrigin: string;
+  token?: string | undefined;
+  timeoutMs: number;
+  userAgent: string;
+  proxy: { http: string; https: string; noProxy: string };
+  /** Attempts per request on network errors, 5xx and 429. */
+  attempts: number;
+  /** First backoff delay; doubled per attempt, with jitter. */
+  backoffMs?: number;
+  /** A longer `Retry-After` than this is not waited for: the response is returned as is. */
+  maxRetryAfterMs?: number;
+  verbose?: ((line: string) => void) | undefined;
+}
+
+/** A complete response (body read into memory, bounded). */
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Options of one GET. */
+export interface GetOptions {
+  accept?: string;
+  maxBytes?: number;
+}
+
+/** GETs with timeouts, retries and redirect handling that keeps the token on its origin. */
+export interface Http {
+  get(url: string, options?: GetOptions): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Creates the run's HTTP client. undici is imported here, not at start-up: it is the costliest module. */
+export async function createHttp(settings: HttpSettings): Promise<Http> {
+  const undici = await import("undici");
+  const t = settings.timeoutMs;
+  const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent({
+    // Explicit values (never undici's own read of process.env): the config layer already chose them.
+    httpProxy: settings.proxy.http,
+    httpsProxy: settings.proxy.https,
+    noProxy: settings.proxy.noProxy,
+    connect: { timeout: t },
+    headersTimeout: t,
+    bodyTimeout: t,
+  });
+  const apiOrigin = new URL(settings.apiOrigin).origin;
+  const secrets = [settings.token];
+  const say = (line: string): void => settings.verbose?.(redact(line, secrets));
+  const backoffMs = settings.backoffMs ?? 400;
+  const maxRetryAfterMs = settings.maxRetryAfterMs ?? 20_000;
+
+  // One GET of one URL, following redirects ourselves so Authorization never leaves the API origin.
+  async function once(url: string, options: GetOptions): Promise<HttpResponse> {
+    let current = url;
+    for (let hop = 0; hop <= 10; hop++) {
+      const target = new URL(current);
+      const headers: Record<string, string> = {
+        "user-agent": settings.userAgent,
+        accept: options.accept ?? "*/*",
+      };
+      const onApi = target.origin === apiOrigin;
+      if (onApi) headers["x-github-api-version"] = "2022-11-28";
+      if (onApi && settings.token) headers.authorization = `Bearer ${settings.token}`;
+      const started = Date.now();
+      const res = await undici.request(current, { dispatcher, method: "GET", headers });
+      const location = res.headers.location;
+      if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
+        await res.body.dump();
+        const next = new URL(location, current).href;
+        say(`GET ${current} → ${res.statusCode}, redirected to ${next}${new URL(next).origin === apiOrigin ? "" : " (no token sent there)"}`);
+        current = next;
+        continue;
+      }
+      const body = await readBounded(res, options.maxBytes ?? DEFAULT_MAX_BYTES, current);
+      say(`GET ${current}${headers.authorization ? " (with token)" : ""} → ${res.statusCode} (${body.length} bytes, ${Date.now() - started} ms)`);
+      return { url: current, status: res.statusCode, headers: flatten(res.headers), body };
+    }
+    throw new UpdaterError("NETWORK", `Too many redirects starting at ${redact(url, secrets)}.`);
+  }
+
+  async function get(url: string, options: GetOptions = {}): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= settings.attempts;
+      let res: HttpResponse;
+      try {
+        res = await once(url, options);
+      } catch (error) {
+        const mapped = classify(error, url, settings.timeoutMs, secrets);
+        const retryable = mapped.code === "NETWORK" || mapped.code === "TIMEOUT";
+        if (!retryable || last) throw mapped;
+        const wait = backoff(backoffMs, attempt);
+        say(`${mapped.message} Retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${settings.attempts}).`);
+        await sleep(wait);
+        continue;
+      }
+      if (last || !(res.status >= 500 || res.status === 429)) return res;
+      const retryAfter = retryAfterMs(res.headers["retry-after"]);
+      if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) return res;
+      const wait = retryAfter ?? backoff(backoffMs, attempt);
+      say(`GET ${url} → ${res.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${settings.attempts}).`);
+      await sleep(wait);
+    }
+  }
+
+  return { get, close: () => dispatcher.close() };
+}
+
+async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: string): Promise<Buffer> {
+  const declared = Number(res.headers["content-length"]);
+  const tooBig = (): UpdaterError =>
+    new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${maxBytes}-byte limit for this download.`, {
+      hint: "The server sent something other than what upkeep asked for; check the release's assets.",
+    });
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.body.destroy();
+    throw tooBig();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      res.body.destroy();
+      throw tooBig();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+/** `Retry-After` in milliseconds (seconds or an HTTP date), or undefined. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function backoff(baseMs: number, attempt: number): number {
+  const ceiling = baseMs * 2 ** (attempt - 1);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Turns a transport failure into NETWORK, TIMEOUT or TLS with the host and the next step.
+function classify(error: unknown, url: string, timeoutMs: number, secrets: (string | undefined)[]): UpdaterError {
+  if (UpdaterError.is(error)) return error;
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code ?? "";
+  const host = safeHost(url);
+  const where = redact(url, secrets);
+  if (TIMEOUT_CODES.has(code)) {
+    return new UpdaterError("TIMEOUT", `No answer from ${host} within ${timeoutMs / 1000} s (GET ${where}).`, {
+      cause: error,
+      hint: "Check your connection and proxy, or allow more time with --timeout SECONDS or UPKEEP_TIMEOUT.",
+      details: { url: where },
+    });
+  }
+  const text = redact(`${e.message ?? ""} ${e.cause?.message ?? ""}`.trim(), secrets);
+  if (TLS_CODE.test(code) || /certificate/i.test(text)) {
+    return new UpdaterError("NETWORK", `The TLS certificate of ${host} is not trusted (${code || text}).`, {
+      cause: error,
+      hint: "If your network inspects TLS, point NODE_EXTRA_CA_CERTS at your organisation's CA certificate (PEM file).",
+      details: { url: where, tls: true },
+    });
+  }
+  return new UpdaterError("NETWORK", `Could not reach ${host}: ${code || text || "connection failed"} (GET ${where}).`, {
+    cause: error,
+    hint: "Check your internet connection and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).",
+    details: { url: where },
+  });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,9 @@
+import type { Release, UpdateRequest } from "../types.js";
+
+/** Somewhere releases can be looked up (GitHub today; mirrors later). */
+export interface ReleaseSource {
+  /** For messages: "GitHub repository axodotdev/axolotlsay". */
+  readonly description: string;
+  /** The release the request selects; RELEASE_NOT_FOUND (or NO_INSTALLER) when there is none. */
+  find(request: UpdateRequest): Promise<Release>;
+}
