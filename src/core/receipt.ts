@@ -34,7 +34,7 @@ const CONTROL = /[\u0000-\u001f]/;
 export function parseReceipt(text: string, where: { file: string; app: string }): ParsedReceipt {
   const { file, app } = where;
   const invalid = (field: string, problem: string): UpdaterError =>
-    new UpdaterError("RECEIPT_INVALID", `Install receipt ${file} is invalid: ${field} ${problem}.`, {
+    new UpdaterError("RECEIPT_INVALID", `Install receipt ${file} is invalid: ${field === "the file" ? field : `"${field}"`} ${problem}.`, {
       hint: `Reinstall ${app} with its installer to rewrite the receipt, or fix that field by hand.`,
       details: { path: file, field },
     });
@@ -64,21 +64,21 @@ export function parseReceipt(text: string, where: { file: string; app: string })
   const str = (obj: Record<string, unknown>, key: string, field: string, fallback?: string): string => {
     const v = obj[key];
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== "string") throw invalid(`"${field}"`, v === undefined ? "is missing" : "must be a string");
+    if (typeof v !== "string") throw invalid(field, v === undefined ? "is missing" : "must be a string");
     return v;
   };
   const strList = (key: string): string[] => {
     const v = raw[key];
     if (v === undefined) return [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw invalid(`"${key}"`, "must be a list of strings");
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw invalid(key, "must be a list of strings");
     return v as string[];
   };
 
   const installPrefix = str(raw, "install_prefix", "install_prefix");
-  if (installPrefix.trim() === "") throw invalid('"install_prefix"', "is empty");
+  if (installPrefix.trim() === "") throw invalid("install_prefix", "is empty");
 
   const sourceRaw = raw.source;
-  if (!isObject(sourceRaw)) throw invalid('"source"', sourceRaw === undefined ? "is missing" : "must be an object");
+  if (!isObject(sourceRaw)) throw invalid("source", sourceRaw === undefined ? "is missing" : "must be an object");
   const source = {
     releaseType: str(sourceRaw, "release_type", "source.release_type"),
     owner: str(sourceRaw, "owner", "source.owner", ""),
@@ -88,7 +88,7 @@ export function parseReceipt(text: string, where: { file: string; app: string })
 
   // `provider` has been written since cargo-dist 0.9; tolerate its absence from hand-made receipts.
   const providerRaw = raw.provider ?? {};
-  if (!isObject(providerRaw)) throw invalid('"provider"', "must be an object");
+  if (!isObject(providerRaw)) throw invalid("provider", "must be an object");
   const provider = {
     source: str(providerRaw, "source", "provider.source", "unknown"),
     version: str(providerRaw, "version", "provider.version", "0.0.0"),
@@ -97,20 +97,20 @@ export function parseReceipt(text: string, where: { file: string; app: string })
   const versionText = str(raw, "version", "version");
   // A leading `v` is forgiven: the version is still unambiguous.
   const version = strictVersion(versionText.replace(/^v/, ""));
-  if (version === undefined) throw invalid('"version"', `is not a semantic version ("${versionText}")`);
+  if (version === undefined) throw invalid("version", `is not a semantic version ("${versionText}")`);
 
   const aliasesRaw = raw.binary_aliases ?? {}; // added in cargo-dist 0.14
-  if (!isObject(aliasesRaw)) throw invalid('"binary_aliases"', "must be an object");
+  if (!isObject(aliasesRaw)) throw invalid("binary_aliases", "must be an object");
   const binaryAliases: Record<string, string[]> = {};
   for (const [bin, list] of Object.entries(aliasesRaw)) {
     if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
-      throw invalid(`"binary_aliases.${bin}"`, "must be a list of strings");
+      throw invalid(`binary_aliases.${bin}`, "must be a list of strings");
     }
     binaryAliases[bin] = list as string[];
   }
 
   const modifyPath = raw.modify_path ?? true; // added in cargo-dist 0.23; absent meant "PATH was modified"
-  if (typeof modifyPath !== "boolean") throw invalid('"modify_path"', "must be true or false");
+  if (typeof modifyPath !== "boolean") throw invalid("modify_path", "must be true or false");
 
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_KEYS.has(key)) extra[key] = value;
