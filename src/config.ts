@@ -183,7 +183,7 @@ export function appFromHost(invokedAs: string, platform: Platform, env: Env): st
       });
     case "empty":
       throw new UpdaterError("APP_NAME", "AXOUPDATER_APP_NAME is set but empty, so there is no app to update.", {
-        hint: "Unset AXOUPDATER_APP_NAME or set it to the app's name.",
+        hint: "Unset AXOUPDATER_APP_NAME (the app then comes from the file name, <app>-update) or set it to the app's name.",
       });
     case "no-suffix":
       throw new UpdaterError(

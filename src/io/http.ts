@@ -49,7 +49,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
   const undici = await import("undici");
   const t = settings.timeoutMs;
   const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent({
-    // Explicit values (never undici's own read of process.env): the config layer already chose them.
+    // Explicit values, so undici never falls back to the environment: the config layer chose them.
     httpProxy: settings.proxy.http,
     httpsProxy: settings.proxy.https,
     noProxy: settings.proxy.noProxy,
@@ -125,8 +125,13 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
     new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${maxBytes}-byte limit for this download.`, {
       hint: "The server sent something other than what upkeep asked for; check the release's assets.",
     });
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  // Abandoning a body makes undici emit an abort error; nobody else is listening for it.
+  const abandon = (): void => {
+    res.body.on("error", () => {});
     res.body.destroy();
+  };
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    abandon();
     throw tooBig();
   }
   const chunks: Buffer[] = [];
@@ -134,7 +139,7 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
   for await (const chunk of res.body) {
     size += (chunk as Buffer).length;
     if (size > maxBytes) {
-      res.body.destroy();
+      abandon();
       throw tooBig();
     }
     chunks.push(chunk as Buffer);

@@ -1,0 +1,31 @@
+#!/bin/sh
+# `npm run setup`: everything a fresh machine needs before `npm test`.
+# 1. Debian test tools, installed when missing and we are root (otherwise the tests that need them
+#    report themselves as skipped, naming the tool).
+# 2. npm ci (exact versions from package-lock.json, including the Node 22 binary the executable embeds).
+# 3. The build (library + dist/upkeep).
+set -eu
+cd "$(dirname "$0")/.."
+
+# command → Debian package
+need="shellcheck:shellcheck busybox:busybox dash:dash xz:xz-utils"
+missing=""
+for pair in $need; do
+  cmd=${pair%%:*}
+  pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086 # word splitting of the package list is intended
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: missing$missing; install them (or run setup as root) or the tests needing them are skipped" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund
+npm run build

@@ -1,0 +1,102 @@
+// End to end through the built single executable (dist/upkeep), copied or linked as <app>-update,
+// against the fake GitHub, running the fake cargo-dist-style installer with sh in a throw-away HOME.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { fakeRelease, installedApp, tmpDir } from "../helpers/fake-app.js";
+import { startFakeGithub } from "../helpers/fake-github.js";
+
+const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
+
+// Runs a program with exactly `env` (nothing inherited from the test runner), asynchronously enough
+// for the fake server in this process to answer: spawnSync would block its event loop.
+async function run(file: string, args: string[], env: Record<string, string>, cwd?: string) {
+  const { spawn } = await import("node:child_process");
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(file, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function world() {
+  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
+  const app = installedApp();
+  const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, FAKE_UPDATER: exe };
+  return { gh, app, env };
+}
+
+describe("the executable (dist/upkeep)", () => {
+  it("is built (npm test runs the build first)", () => expect(existsSync(exe), `${exe} is missing: run npm run build`).toBe(true));
+
+  it("copied as axolotlsay-update, upgrades the app and stays installed", async () => {
+    const { app, env } = await world();
+    const updater = path.join(app.bin, "axolotlsay-update");
+    copyFileSync(exe, updater);
+    const r = await run(updater, [], env);
+    expect(r.stderr.split("\n")[0]).toBe("Checking for updates...");
+    expect(r.stderr.trimEnd().split("\n").at(-1)).toBe("New release 2.0.0 installed!");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
+    expect(JSON.parse(readFileSync(app.receiptPath, "utf8")).version).toBe("2.0.0");
+    // The installer put a fresh <app>-update in place, and it runs.
+    expect((await run(updater, ["-V"], env)).stdout).toMatch(/^upkeep \d/);
+    const again = await run(updater, [], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("Already up to date; not upgrading");
+  });
+
+  it("as a symlink from the app's bin to a shared copy elsewhere, uses the link's name and place", async () => {
+    const { app, env } = await world();
+    const store = path.join(tmpDir(), "store");
+    mkdirSync(store);
+    copyFileSync(exe, path.join(store, "upkeep"));
+    symlinkSync(path.join(store, "upkeep"), path.join(app.bin, "axolotlsay-update"));
+    const r = await run(path.join(app.bin, "axolotlsay-update"), ["--check", "--json"], env);
+    expect(r.code).toBe(100);
+    expect(JSON.parse(r.stdout)).toMatchObject({ app: "axolotlsay", result: "update_available", new_version: "2.0.0" });
+  });
+
+  it("found on PATH by its bare name", async () => {
+    const { app, env } = await world();
+    copyFileSync(exe, path.join(app.bin, "axolotlsay-update"));
+    const r = await run("axolotlsay-update", ["--dry-run", "--json"], env, tmpDir());
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: "would_update", install_prefix: app.prefix });
+    expect(r.code).toBe(0);
+  });
+
+  it("refuses to run under its own name with exit 2 and how to install it", async () => {
+    const { env } = await world();
+    const r = await run(exe, [], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error[APP_NAME]");
+    expect(r.stderr).toContain("<app>-update");
+  });
+
+  it("ignores a broken NODE_OPTIONS and prints no runtime warnings", async () => {
+    const { app, env } = await world();
+    const updater = path.join(app.bin, "axolotlsay-update");
+    copyFileSync(exe, updater);
+    const r = await run(updater, ["--help"], { ...env, NODE_OPTIONS: "--require /nonexistent.js" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Usage: axolotlsay-update");
+  });
+
+  it("reports a failure as JSON with exit 1 and no stack trace", async () => {
+    const { app, env } = await world();
+    const updater = path.join(app.bin, "axolotlsay-update");
+    copyFileSync(exe, updater);
+    const r = await run(updater, ["--json", "--version", "5.0.0"], env);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe("RELEASE_NOT_FOUND");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
