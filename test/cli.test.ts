@@ -219,6 +219,30 @@ describe("cli: --check, --dry-run and --json", () => {
   });
 });
 
+describe("cli: terminals and odd paths", () => {
+  it("colours errors on a terminal, not with NO_COLOR, not when piped", async () => {
+    const w = await world();
+    const env = { ...w.env, HOME: tmpDir() };
+    const tty = await runCliWith({ env, stderrIsTTY: true });
+    expect(tty.stderr).toContain("\u001b[31merror[RECEIPT_NOT_FOUND]");
+    expect((await runCliWith({ env: { ...env, NO_COLOR: "1" }, stderrIsTTY: true })).stderr).not.toContain("\u001b[");
+    expect((await runCliWith({ env })).stderr).not.toContain("\u001b[");
+  });
+
+  it("works with spaces in TMPDIR and in the install prefix", async () => {
+    const w = await world();
+    const spaced = path.join(w.app.home, "my temp dir");
+    execFileSync("mkdir", ["-p", spaced]);
+    const prefix = path.join(w.app.home, "Program Files", "axo lotl");
+    execFileSync("mkdir", ["-p", path.join(prefix, "bin")]);
+    writeFileSync(w.app.receiptPath, JSON.stringify({ ...JSON.parse(w.receipt()), install_prefix: prefix }));
+    const r = await w.run([], { TMPDIR: spaced }, path.join(prefix, "bin", "axolotlsay-update"));
+    expect(r.code).toBe(0);
+    expect(execFileSync(path.join(prefix, "bin", "axolotlsay"), { encoding: "utf8" })).toBe("axolotlsay 2.0.0\n");
+    expect(w.installerEnv().CARGO_DIST_FORCE_INSTALL_DIR).toBe(prefix);
+  });
+});
+
 describe("cli: tokens", () => {
   it("--token goes to the API and the installer, never to the download host or the output", async () => {
     const w = await world();

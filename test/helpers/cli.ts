@@ -20,6 +20,7 @@ export interface CliRunOptions {
   invokedAs?: string;
   cwd?: string;
   platform?: NodeJS.Platform;
+  stderrIsTTY?: boolean;
 }
 
 /** Runs `runCli` and collects its output. */
@@ -35,7 +36,7 @@ export async function runCliWith(o: CliRunOptions): Promise<CliRun> {
     tmpDir: o.env.TMPDIR ?? "/tmp",
     invokedAs: o.invokedAs ?? path.join(home, ".cargo/bin/axolotlsay-update"),
     argv: o.argv ?? [],
-    stderrIsTTY: false,
+    stderrIsTTY: o.stderrIsTTY ?? false,
   };
   const code = await runCli(host, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   let json: Record<string, any> | undefined;
