@@ -1,7 +1,7 @@
 // Fake apps for tests: releases whose installer is a small POSIX sh script that follows the cargo-dist
 // installer contract (forced install dir, layouts, NO_MODIFY_PATH, receipt location) and records the
 // arguments and environment it was given, plus receipts and throw-away homes.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { onTestFinished } from "vitest";
@@ -177,5 +177,16 @@ export function installedApp(o: InstalledAppOptions = {}): InstalledApp {
     bin,
     receiptPath,
     env: { HOME: home, PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, TMPDIR: tmp, LANG: "C.UTF-8" },
+  };
+}
+
+/** A fake release whose assets are the files of a `scripts/release.mjs` output directory. */
+export function releaseFromDir(dir: string, tag: string, o: { prerelease?: boolean } = {}): FakeRelease {
+  return {
+    tag,
+    prerelease: o.prerelease ?? false,
+    assets: readdirSync(dir)
+      .sort()
+      .map((name) => ({ name, body: readFileSync(path.join(dir, name)) })),
   };
 }

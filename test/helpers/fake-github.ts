@@ -56,6 +56,12 @@ export interface FakeGithubOptions {
   token?: string;
   /** Latency added to every request, in ms. */
   latencyMs?: number;
+  /**
+   * How the API host answers GitHub-Enterprise-style downloads (`/<owner>/<repo>/releases/download/…`,
+   * what installers fetch with `<APP>_INSTALLER_GHE_BASE_URL`): "serve" the bytes (default), or
+   * "redirect" to the download host as github.com does to its storage host.
+   */
+  gheDownloads?: "serve" | "redirect";
 }
 
 /** The running fake. */
@@ -138,6 +144,14 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       return;
     }
     if (server === "download") return download(url, req, res);
+    if (/^\/[^/]+\/[^/]+\/releases\/download\//.test(url.pathname)) {
+      if (options.gheDownloads === "redirect") {
+        res.writeHead(302, { location: `${downloadOrigin}${url.pathname}` });
+        res.end();
+        return;
+      }
+      return download(url, req, res);
+    }
 
     const prefix = `/api/v3/repos/${owner}/${repo}/releases`;
     if (!url.pathname.startsWith(prefix) || !authorized(req)) {
@@ -181,13 +195,13 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     return send(res, 404, { message: "Not Found" });
   }
 
-  function download(url: URL, _req: http.IncomingMessage, res: http.ServerResponse): void {
+  function download(url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
     let asset: FakeAsset | undefined;
     const storage = /^\/storage\/(\d+)$/.exec(url.pathname);
     if (storage) {
       const id = Number(storage[1]);
       if (url.searchParams.get("sig") === sha256(String(id)).slice(0, 16)) asset = releases[Math.floor((id - 1) / 1000)]?.assets[(id - 1) % 1000];
-    } else if (options.token === undefined) {
+    } else if (options.token === undefined || authorized(req)) {
       const m = new RegExp(`^/${owner}/${repo}/releases/download/([^/]+)/(.+)$`).exec(url.pathname);
       const r = m && releases.find((x) => x.tag === decodeURIComponent(m[1] ?? ""));
       asset = r?.assets.find((a) => a.name === m?.[2]);

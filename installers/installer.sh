@@ -1,0 +1,625 @@
+#!/bin/sh
+# shellcheck shell=sh
+#
+# Installer for @@APP@@ @@VERSION@@, rendered by upkeep's scripts/release.mjs from
+# installers/installer.sh. It installs the app's binaries and @@APP@@-update (the updater),
+# writes an install receipt that upkeep and axoupdater read, and adds the binaries to PATH.
+#
+#     curl -fsSL <url of this file> | sh
+#
+# Options: -q/--quiet, -v/--verbose, -h/--help. Environment: see usage() below.
+# Exit status: 0 installed, 1 failed (the previous install is left as it was), 2 usage error,
+# 3 no download for this platform.
+#
+# Runs under any POSIX sh (dash, bash, busybox ash); needs curl or wget, tar, xz (or gzip),
+# mktemp, and sha256sum, shasum or openssl.
+
+set -u
+
+APP='@@APP@@'
+APP_VERSION='@@VERSION@@'
+APP_TAG='@@TAG@@'
+REPO_OWNER='@@OWNER@@'
+REPO_NAME='@@REPO@@'
+# Environment-variable prefix: the app name upper-cased with '-' turned into '_'.
+ENV_PREFIX='@@ENV_PREFIX@@'
+# Where artifacts are downloaded from unless overridden (GitHub release or a mirror).
+DEFAULT_BASE_URL='@@BASE_URL@@'
+# CARGO_HOME (cargo-home layout), ~/dir or $VAR/dir (flat layout), expanded in resolve_install_dir.
+# shellcheck disable=SC2016 # a literal $VAR here is intended
+INSTALL_PATH='@@INSTALL_PATH@@'
+UPKEEP_VERSION='@@UPKEEP_VERSION@@'
+# One artifact per line: kind target file sha256 [comma-separated binaries]
+ARTIFACTS='@@ARTIFACTS@@'
+# One alias per line: binary alias
+ALIASES='@@ALIASES@@'
+
+QUIET=0
+VERBOSE=0
+STAGE=''
+WORK=''
+
+usage() {
+    cat <<EOF
+$APP-installer.sh: installs $APP $APP_VERSION and $APP-update
+
+Usage: $APP-installer.sh [OPTIONS]
+
+Options:
+  -q, --quiet     Print nothing but errors
+  -v, --verbose   Print every download and step
+  -h, --help      Print this help
+
+Environment:
+  ${ENV_PREFIX}_INSTALL_DIR          install here (also CARGO_DIST_FORCE_INSTALL_DIR)
+  ${ENV_PREFIX}_UNMANAGED_INSTALL    install flat into this dir: no receipt, updater or PATH change
+  ${ENV_PREFIX}_NO_MODIFY_PATH=1     leave PATH alone (also INSTALLER_NO_MODIFY_PATH)
+  ${ENV_PREFIX}_DISABLE_UPDATE=1     no $APP-update and no receipt
+  ${ENV_PREFIX}_DOWNLOAD_URL         download artifacts from these base URLs (also INSTALLER_DOWNLOAD_URL)
+  ${ENV_PREFIX}_INSTALLER_GHE_BASE_URL / ${ENV_PREFIX}_INSTALLER_GITHUB_BASE_URL
+                                   download from this GitHub (Enterprise) host
+  ${ENV_PREFIX}_GITHUB_TOKEN         token for private releases (sent only to the GitHub host)
+  ${ENV_PREFIX}_PRINT_QUIET / ${ENV_PREFIX}_PRINT_VERBOSE (also INSTALLER_PRINT_*)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY, XDG_CONFIG_HOME, CARGO_HOME, NO_COLOR
+
+Exit status: 0 installed, 1 failed, 2 usage error, 3 no download for this platform.
+EOF
+}
+
+# ---- output -------------------------------------------------------------------------------
+
+say() {
+    if [ "$QUIET" != 1 ]; then printf '%s\n' "$*"; fi
+}
+
+say_verbose() {
+    if [ "$VERBOSE" = 1 ] && [ "$QUIET" != 1 ]; then printf '%s\n' "$*"; fi
+}
+
+red() {
+    if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then printf '\033[31m%s\033[0m' "$1"; else printf '%s' "$1"; fi
+}
+
+warn() {
+    if [ "$QUIET" != 1 ]; then printf '%s %s\n' "$(red WARN:)" "$*" >&2; fi
+}
+
+# die STATUS MESSAGE: errors are printed even with --quiet.
+die() {
+    status=$1
+    shift
+    printf '%s %s\n' "$(red ERROR:)" "$*" >&2
+    exit "$status"
+}
+
+have() {
+    command -v "$1" >/dev/null 2>&1
+}
+
+# Value of ${<APP>_$1}, empty when unset. ENV_PREFIX is checked to be a plain name before use.
+app_var() {
+    eval "printf '%s' \"\${${ENV_PREFIX}_$1:-}\""
+}
+
+# "on" for a switch set to anything but empty or 0.
+is_on() {
+    [ -n "$1" ] && [ "$1" != 0 ]
+}
+
+cleanup() {
+    if [ -n "$STAGE" ] && [ -d "$STAGE" ]; then rm -rf "$STAGE"; fi
+    if [ -n "$WORK" ] && [ -d "$WORK" ]; then rm -rf "$WORK"; fi
+}
+
+# ---- arguments ----------------------------------------------------------------------------
+
+parse_flag() {
+    case "$1" in
+        h) usage; exit 0 ;;
+        q) QUIET=1 ;;
+        v) VERBOSE=1 ;;
+        *) die 2 "unknown option -$1 (see --help)" ;;
+    esac
+}
+
+parse_args() {
+    for arg in "$@"; do
+        case "$arg" in
+            --help) usage; exit 0 ;;
+            --quiet) QUIET=1 ;;
+            --verbose) VERBOSE=1 ;;
+            --no-modify-path)
+                warn "--no-modify-path is deprecated; set ${ENV_PREFIX}_NO_MODIFY_PATH=1 instead"
+                NO_MODIFY_FLAG=1
+                ;;
+            --*) die 2 "unknown option $arg (see --help)" ;;
+            -?*)
+                flags=${arg#-}
+                while [ -n "$flags" ]; do
+                    rest=${flags#?}
+                    parse_flag "${flags%"$rest"}"
+                    flags=$rest
+                done
+                ;;
+            *) die 2 "unexpected argument $arg (see --help)" ;;
+        esac
+    done
+}
+
+# ---- platform -----------------------------------------------------------------------------
+
+is_musl() {
+    if ldd --version 2>&1 | grep -qi musl; then return 0; fi
+    for f in /lib/ld-musl-*.so.1; do
+        if [ -e "$f" ]; then return 0; fi
+    done
+    return 1
+}
+
+# Sets HOST (for messages) and TARGETS (acceptable targets, best first).
+detect_targets() {
+    os=$(uname -s 2>/dev/null || echo unknown)
+    cpu=$(uname -m 2>/dev/null || echo unknown)
+    case "$cpu" in
+        x86_64 | amd64) cpu=x86_64 ;;
+        aarch64 | arm64) cpu=aarch64 ;;
+    esac
+    case "$os" in
+        Linux)
+            if is_musl; then
+                HOST="$cpu-unknown-linux-musl"
+                TARGETS="$HOST"
+            else
+                HOST="$cpu-unknown-linux-gnu"
+                TARGETS="$HOST $cpu-unknown-linux-musl"
+            fi
+            ;;
+        Darwin)
+            # A shell running under Rosetta reports x86_64 on Apple silicon.
+            if [ "$cpu" = x86_64 ] && [ "$(sysctl -n hw.optional.arm64 2>/dev/null)" = 1 ]; then cpu=aarch64; fi
+            HOST="$cpu-apple-darwin"
+            TARGETS="$HOST"
+            if [ "$cpu" = aarch64 ]; then TARGETS="$TARGETS x86_64-apple-darwin"; fi
+            ;;
+        MINGW* | MSYS* | CYGWIN* | Windows_NT)
+            die 3 "this is the installer for Linux and macOS; on Windows use $APP-installer.ps1"
+            ;;
+        *)
+            HOST="$cpu-$os"
+            TARGETS=''
+            ;;
+    esac
+}
+
+# Prints "file sha256 binaries" of the first artifact of KIND for the first acceptable target.
+pick_artifact() {
+    kind=$1
+    for want in $TARGETS; do
+        while read -r k target file sum bins; do
+            if [ "$k" = "$kind" ] && [ "$target" = "$want" ]; then
+                printf '%s %s %s %s\n' "$target" "$file" "$sum" "${bins:-}"
+                return 0
+            fi
+        done <<EOF
+$ARTIFACTS
+EOF
+    done
+    return 1
+}
+
+available_targets() {
+    while read -r k target _rest; do
+        if [ "$k" = archive ]; then printf ' %s' "$target"; fi
+    done <<EOF
+$ARTIFACTS
+EOF
+}
+
+# ---- downloads ----------------------------------------------------------------------------
+
+url_host() {
+    printf '%s' "$1" | sed -e 's|^[A-Za-z][A-Za-z0-9+.-]*://||' -e 's|[/?#].*$||' -e 's|^.*@||'
+}
+
+# Base URLs to try, one per line, in cargo-dist's order of precedence.
+base_urls() {
+    list=$(app_var DOWNLOAD_URL)
+    if [ -z "$list" ]; then list=${INSTALLER_DOWNLOAD_URL:-}; fi
+    if [ -n "$list" ]; then
+        for u in $list; do printf '%s\n' "${u%/}"; done
+        return
+    fi
+    ghe=$(app_var INSTALLER_GHE_BASE_URL)
+    gh=$(app_var INSTALLER_GITHUB_BASE_URL)
+    if [ -n "$ghe" ]; then
+        printf '%s\n' "${ghe%/}/$REPO_OWNER/$REPO_NAME/releases/download/$APP_TAG"
+    elif [ -n "$gh" ]; then
+        printf '%s\n' "${gh%/}/$REPO_OWNER/$REPO_NAME/releases/download/$APP_TAG"
+    else
+        printf '%s\n' "$DEFAULT_BASE_URL"
+    fi
+}
+
+# The host the GitHub token belongs to: the GitHub (Enterprise) host, never a mirror.
+token_host() {
+    ghe=$(app_var INSTALLER_GHE_BASE_URL)
+    gh=$(app_var INSTALLER_GITHUB_BASE_URL)
+    if [ -n "$ghe" ]; then url_host "$ghe"; elif [ -n "$gh" ]; then url_host "$gh"; else printf 'github.com'; fi
+}
+
+# GNU wget forwards --header to redirect targets, so redirects are followed here one hop at a time
+# and the token is sent only while on its own host.
+wget_get() {
+    url=$1
+    out=$2
+    hops=0
+    while [ "$hops" -lt 10 ]; do
+        if [ -n "$TOKEN" ] && [ "$(url_host "$url")" = "$TOKEN_HOST" ]; then
+            headers=$(WGETRC="$WORK/wgetrc" wget -S --max-redirect=0 -O "$out" "$url" 2>&1)
+        else
+            headers=$(wget -S --max-redirect=0 -O "$out" "$url" 2>&1)
+        fi
+        status=$?
+        # Only the indented lines are the server's headers (wget adds its own "Location: … [following]").
+        location=$(printf '%s\n' "$headers" | sed -n 's/^  [Ll]ocation: *//p' | tail -n 1 | tr -d '\r')
+        if [ -z "$location" ]; then return "$status"; fi
+        case "$location" in
+            http://* | https://*) url=$location ;;
+            /*) url="$(printf '%s' "$url" | sed 's|^\([A-Za-z][A-Za-z0-9+.-]*://[^/]*\).*|\1|')$location" ;;
+            *) url="${url%/*}/$location" ;;
+        esac
+        hops=$((hops + 1))
+    done
+    return 1
+}
+
+# download URL FILE
+download() {
+    url=$1
+    out=$2
+    say_verbose "  from $url"
+    # A snap-packaged curl cannot write outside the user's home, so wget is preferred over it.
+    case "$(command -v curl 2>/dev/null)" in
+        '' | */snap/*) use_curl=0 ;;
+        *) use_curl=1 ;;
+    esac
+    if [ "$use_curl" = 1 ]; then
+        if [ -n "$TOKEN" ] && [ "$(url_host "$url")" = "$TOKEN_HOST" ]; then
+            # curl (7.58+) never sends a custom Authorization header to another host on redirect.
+            curl -fsSL --retry 2 -H "@$WORK/auth" -o "$out" "$url"
+        else
+            curl -fsSL --retry 2 -o "$out" "$url"
+        fi
+    elif have wget; then
+        if wget --version 2>/dev/null | grep -q 'GNU Wget'; then
+            wget_get "$url" "$out"
+        elif [ -n "$TOKEN" ]; then
+            die 1 "${ENV_PREFIX}_GITHUB_TOKEN is set, but this wget would send it to every host a download redirects to; install curl or GNU wget"
+        else
+            wget -q -O "$out" "$url"
+        fi
+    else
+        die 1 "downloading needs curl or wget; install one of them"
+    fi
+}
+
+# fetch FILE SHA256 DEST: downloads FILE from the first base URL that has it and checks its SHA-256.
+fetch() {
+    file=$1
+    want=$2
+    dest=$3
+    failed=''
+    for base in $(base_urls); do
+        if [ -n "$failed" ]; then say_verbose "  trying alternative download URL $base"; fi
+        if download "$base/$file" "$dest"; then
+            got=$(sha256_of "$dest")
+            if [ "$got" != "$want" ]; then
+                rm -f "$dest"
+                die 1 "checksum mismatch for $file: expected $want, got $got (nothing was installed)"
+            fi
+            say_verbose "  sha256 $got verified"
+            return 0
+        fi
+        failed="$base/$file"
+    done
+    die 1 "could not download $file (last tried $failed)"
+}
+
+sha256_of() {
+    if have sha256sum; then
+        sha256sum "$1" | cut -d ' ' -f 1
+    elif have shasum; then
+        shasum -a 256 "$1" | cut -d ' ' -f 1
+    elif have openssl; then
+        openssl dgst -sha256 -r "$1" | cut -d ' ' -f 1
+    else
+        die 1 "verifying downloads needs sha256sum, shasum or openssl; install one of them"
+    fi
+}
+
+# extract ARCHIVE DIR (no pipelines: dash has no pipefail, and a truncated archive must fail).
+extract() {
+    case "$1" in
+        *.tar.xz)
+            if have xz; then xz -dc "$1" >"$1.tar"; else xzcat "$1" >"$1.tar"; fi || return 1
+            tar -xf "$1.tar" -C "$2"
+            ;;
+        *.tar.gz)
+            gzip -dc "$1" >"$1.tar" || return 1
+            tar -xf "$1.tar" -C "$2"
+            ;;
+        *.zip) unzip -q "$1" -d "$2" ;;
+        *) return 1 ;;
+    esac
+}
+
+# ---- where ------------------------------------------------------------------------------
+
+# Sets PREFIX, BIN_DIR, LAYOUT and UNMANAGED, with cargo-dist's precedence:
+# <APP>_INSTALL_DIR > CARGO_DIST_FORCE_INSTALL_DIR > <APP>_UNMANAGED_INSTALL > INSTALL_PATH.
+resolve_install_dir() {
+    UNMANAGED=0
+    forced=$(app_var INSTALL_DIR)
+    if [ -z "$forced" ]; then forced=${CARGO_DIST_FORCE_INSTALL_DIR:-}; fi
+    unmanaged=$(app_var UNMANAGED_INSTALL)
+    cargo_home=${CARGO_HOME:-$HOME/.cargo}
+    if [ -n "$forced" ]; then
+        PREFIX=$forced
+        if [ "$INSTALL_PATH" = CARGO_HOME ]; then LAYOUT=cargo-home; else LAYOUT=flat; fi
+    elif [ -n "$unmanaged" ]; then
+        PREFIX=$unmanaged
+        LAYOUT=flat
+        UNMANAGED=1
+    else
+        case "$INSTALL_PATH" in
+            CARGO_HOME)
+                PREFIX=$cargo_home
+                LAYOUT=cargo-home
+                ;;
+            \~/*)
+                PREFIX="$HOME/${INSTALL_PATH#??}"
+                LAYOUT=flat
+                ;;
+            '$'*)
+                spec=${INSTALL_PATH#'$'}
+                name=${spec%%/*}
+                value=$(eval "printf '%s' \"\${$name:-}\"")
+                if [ -z "$value" ]; then die 1 "could not find a valid path to install to: \$$name is not set"; fi
+                PREFIX="$value${spec#"$name"}"
+                LAYOUT=flat
+                ;;
+            *)
+                PREFIX=$INSTALL_PATH
+                LAYOUT=flat
+                ;;
+        esac
+    fi
+    case "$PREFIX" in
+        /*) ;;
+        *) PREFIX="$(pwd)/$PREFIX" ;;
+    esac
+    PREFIX=${PREFIX%/}
+    # cargo-dist 0.26+: a flat install into CARGO_HOME itself keeps its binaries in CARGO_HOME/bin.
+    if [ "$LAYOUT" = flat ] && [ "$PREFIX" = "${cargo_home%/}" ]; then LAYOUT=cargo-home; fi
+    if [ "$LAYOUT" = cargo-home ]; then BIN_DIR="$PREFIX/bin"; else BIN_DIR=$PREFIX; fi
+}
+
+# ---- receipt ----------------------------------------------------------------------------
+
+# A JSON string literal for $1 (backslash, quote and control characters escaped; UTF-8 kept).
+json_str() {
+    printf '%s' "$1" | awk 'BEGIN { ORS = ""; printf "\"" }
+        {
+            gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r")
+            if (NR > 1) printf "\\n"
+            printf "%s", $0
+        }
+        END { printf "\"" }'
+}
+
+write_receipt() {
+    bins=''
+    for b in $INSTALLED_BINS; do bins="$bins${bins:+,}$(json_str "$b")"; done
+    aliases=''
+    for b in $INSTALLED_BINS; do
+        list=''
+        while read -r ab alias; do
+            if [ -n "$ab" ] && [ "$ab" = "$b" ]; then list="$list${list:+,}$(json_str "$alias")"; fi
+        done <<EOF
+$ALIASES
+EOF
+        if [ -n "$list" ]; then aliases="$aliases${aliases:+,}$(json_str "$b"):[$list]"; fi
+    done
+    receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"},\"version\":$(json_str "$APP_VERSION")}"
+    dir="${XDG_CONFIG_HOME:-$HOME/.config}/$APP"
+    mkdir -p "$dir" || die 1 "could not create $dir for the install receipt"
+    tmp="$dir/.$APP-receipt.json.$$"
+    if printf '%s\n' "$receipt" >"$tmp" && mv -f "$tmp" "$dir/$APP-receipt.json"; then
+        say_verbose "  receipt $dir/$APP-receipt.json"
+    else
+        rm -f "$tmp"
+        die 1 "could not write the install receipt in $dir"
+    fi
+}
+
+# ---- PATH -------------------------------------------------------------------------------
+
+# $HOME/... written late-bound so the rc lines keep working if HOME moves.
+home_expr() {
+    case "$1" in
+        "$HOME"/*) printf '%s' "\$HOME/${1#"$HOME"/}" ;;
+        *) printf '%s' "$1" ;;
+    esac
+}
+
+# append_line FILE LINE: adds LINE (after a blank line) unless FILE already has it.
+append_line() {
+    if [ -f "$1" ] && grep -qxF "$2" "$1"; then return 1; fi
+    printf '\n%s\n' "$2" >>"$1" || die 1 "could not update $1"
+    say_verbose "  added to $1"
+    return 0
+}
+
+modify_path() {
+    if [ -n "${GITHUB_PATH:-}" ] && ! grep -qxF "$BIN_DIR" "$GITHUB_PATH" 2>/dev/null; then
+        printf '%s\n' "$BIN_DIR" >>"$GITHUB_PATH"
+    fi
+    case ":${PATH:-}:" in
+        *":$BIN_DIR:"*) return ;;
+    esac
+    bin_expr=$(home_expr "$BIN_DIR")
+    env_file="$PREFIX/env"
+    fish_file="$PREFIX/env.fish"
+    if [ ! -f "$env_file" ]; then
+        cat >"$env_file" <<EOF || die 1 "could not write $env_file"
+#!/bin/sh
+# add $bin_expr to PATH if it isn't there yet
+case ":\${PATH}:" in
+    *:"$bin_expr":*)
+        ;;
+    *)
+        export PATH="$bin_expr:\$PATH"
+        ;;
+esac
+EOF
+    fi
+    if [ ! -f "$fish_file" ]; then
+        cat >"$fish_file" <<EOF || die 1 "could not write $fish_file"
+if not contains "$bin_expr" \$PATH
+    set -x PATH "$bin_expr" \$PATH
+end
+EOF
+    fi
+    line=". \"$(home_expr "$env_file")\""
+    changed=0
+    found=0
+    for rc in .profile .bashrc .bash_profile .bash_login; do
+        if [ -f "$HOME/$rc" ]; then
+            found=1
+            if append_line "$HOME/$rc" "$line"; then changed=1; fi
+        fi
+    done
+    if [ "$found" = 0 ] && append_line "$HOME/.profile" "$line"; then changed=1; fi
+    zdir=${ZDOTDIR:-$HOME}
+    if [ -f "$zdir/.zshrc" ]; then
+        if append_line "$zdir/.zshrc" "$line"; then changed=1; fi
+    elif [ -f "$zdir/.zshenv" ]; then
+        if append_line "$zdir/.zshenv" "$line"; then changed=1; fi
+    elif have zsh; then
+        if append_line "$zdir/.zshrc" "$line"; then changed=1; fi
+    fi
+    if have fish || [ -d "$HOME/.config/fish" ]; then
+        mkdir -p "$HOME/.config/fish/conf.d"
+        if append_line "$HOME/.config/fish/conf.d/$APP.env.fish" "source \"$(home_expr "$fish_file")\""; then changed=1; fi
+    fi
+    if [ "$changed" = 1 ]; then
+        say ""
+        say "To add $bin_expr to your PATH, either restart your shell or run:"
+        say ""
+        say "    . \"$(home_expr "$env_file")\" (sh, bash, zsh)"
+        say "    source \"$(home_expr "$fish_file")\" (fish)"
+    fi
+}
+
+# ---- main -------------------------------------------------------------------------------
+
+main() {
+    NO_MODIFY_FLAG=''
+    parse_args "$@"
+    if is_on "$(app_var PRINT_QUIET)" || is_on "${INSTALLER_PRINT_QUIET:-}"; then QUIET=1; fi
+    if is_on "$(app_var PRINT_VERBOSE)" || is_on "${INSTALLER_PRINT_VERBOSE:-}"; then VERBOSE=1; fi
+    case "$ENV_PREFIX" in
+        '' | [0-9]* | *[!A-Z0-9_]*) die 1 "this installer is damaged (bad variable prefix '$ENV_PREFIX')" ;;
+    esac
+    if [ -z "${HOME:-}" ]; then
+        HOME=$(getent passwd "$(id -un 2>/dev/null)" 2>/dev/null | cut -d : -f 6)
+        [ -n "$HOME" ] || die 1 "HOME is not set and could not be found"
+        export HOME
+    fi
+
+    sha256_of /dev/null >/dev/null
+    detect_targets
+    picked=$(pick_artifact archive) || die 3 "there is no download of $APP $APP_VERSION for your platform ($HOST); available:$(available_targets)"
+    # shellcheck disable=SC2086 # split the record into its fields
+    set -- $picked
+    target=$1
+    archive=$2
+    archive_sum=$3
+    bins=$(printf '%s' "${4:-}" | tr ',' ' ')
+
+    resolve_install_dir
+    no_modify=$(app_var NO_MODIFY_PATH)
+    if [ -z "$no_modify" ]; then no_modify=${INSTALLER_NO_MODIFY_PATH:-}; fi
+    if is_on "$no_modify" || [ -n "$NO_MODIFY_FLAG" ] || [ "$UNMANAGED" = 1 ]; then MODIFY_PATH=false; else MODIFY_PATH=true; fi
+    with_updater=1
+    if [ "$UNMANAGED" = 1 ] || is_on "$(app_var DISABLE_UPDATE)"; then with_updater=0; fi
+
+    TOKEN=$(app_var GITHUB_TOKEN)
+    TOKEN_HOST=$(token_host)
+
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/$APP-installer.XXXXXX") || die 1 "could not create a temporary directory in ${TMPDIR:-/tmp}"
+    if [ -n "$TOKEN" ]; then
+        # Kept in files (for curl and GNU wget) so the token never shows in the process list.
+        (umask 077 && printf 'Authorization: Bearer %s\n' "$TOKEN" >"$WORK/auth" &&
+            printf 'header = Authorization: Bearer %s\n' "$TOKEN" >"$WORK/wgetrc")
+    fi
+    mkdir -p "$BIN_DIR" 2>/dev/null || die 1 "could not create $BIN_DIR (no write permission?)"
+    # Staging next to the binaries: the final moves are renames on one filesystem, so an interrupted
+    # install never leaves a half-written binary.
+    STAGE=$(mktemp -d "$BIN_DIR/.$APP-staging.XXXXXX" 2>/dev/null) || die 1 "could not write to $BIN_DIR (no write permission?)"
+
+    say "downloading $APP $APP_VERSION $target"
+    fetch "$archive" "$archive_sum" "$WORK/$archive"
+    mkdir "$STAGE/unpacked"
+    extract "$WORK/$archive" "$STAGE/unpacked" || die 1 "could not unpack $archive (damaged or truncated download?); nothing was installed"
+    root="$STAGE/unpacked/$APP-$target"
+    if [ ! -d "$root" ]; then root="$STAGE/unpacked"; fi
+    for b in $bins; do
+        [ -f "$root/$b" ] || die 1 "$archive does not contain $b; nothing was installed"
+    done
+
+    updater=''
+    if [ "$with_updater" = 1 ]; then
+        if upicked=$(pick_artifact updater); then
+            # shellcheck disable=SC2086 # split the record into its fields
+            set -- $upicked
+            fetch "$2" "$3" "$STAGE/$APP-update"
+            updater="$APP-update"
+        else
+            warn "this release has no $APP-update for $target; updates will not be available"
+        fi
+    fi
+
+    say "installing to $BIN_DIR"
+    INSTALLED_BINS=''
+    for b in $bins; do
+        chmod 755 "$root/$b"
+        mv -f "$root/$b" "$BIN_DIR/$b" || die 1 "could not move $b into $BIN_DIR"
+        INSTALLED_BINS="$INSTALLED_BINS $b"
+        say "  $b"
+        while read -r ab alias; do
+            if [ -n "$ab" ] && [ "$ab" = "$b" ]; then
+                if ! { ln -s "$b" "$STAGE/$alias" && mv -f "$STAGE/$alias" "$BIN_DIR/$alias"; }; then
+                    die 1 "could not create the alias $alias"
+                fi
+                say "  $alias -> $b"
+            fi
+        done <<EOF
+$ALIASES
+EOF
+    done
+    if [ -n "$updater" ]; then
+        chmod 755 "$STAGE/$updater"
+        mv -f "$STAGE/$updater" "$BIN_DIR/$updater" || die 1 "could not move $updater into $BIN_DIR"
+        say "  $updater"
+    fi
+
+    if [ "$with_updater" = 1 ]; then write_receipt; fi
+    if [ "$MODIFY_PATH" = true ]; then modify_path; fi
+    say "everything's installed!"
+}
+
+main "$@"

@@ -1,0 +1,104 @@
+// Minimal, dependency-free archive writers for scripts/release.mjs: ustar (then xz via the `xz`
+// command) and zip (deflate, CRC-32 from node:zlib). Entries are { name, data, mode }.
+import { execFileSync } from "node:child_process";
+import zlib from "node:zlib";
+
+/** A POSIX ustar archive of the entries (directories are implied by file names). */
+export function tar(entries, mtime) {
+  const blocks = [];
+  const dirs = new Set();
+  for (const e of entries) {
+    const parts = e.name.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `${parts.slice(0, i).join("/")}/`;
+      if (!dirs.has(dir)) {
+        dirs.add(dir);
+        blocks.push(header(dir, 0, 0o755, mtime, "5"));
+      }
+    }
+    blocks.push(header(e.name, e.data.length, e.mode, mtime, "0"), e.data);
+    const pad = (512 - (e.data.length % 512)) % 512;
+    if (pad) blocks.push(Buffer.alloc(pad));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+function header(name, size, mode, mtime, type) {
+  if (Buffer.byteLength(name) > 100) throw new Error(`archive entry name too long for ustar: ${name}`);
+  const h = Buffer.alloc(512);
+  const put = (text, offset, length) => h.write(text, offset, length, "utf8");
+  const octal = (n, length) => `${n.toString(8).padStart(length - 1, "0")}\0`;
+  put(name, 0, 100);
+  put(octal(mode, 8), 100, 8);
+  put(octal(0, 8), 108, 8);
+  put(octal(0, 8), 116, 8);
+  put(octal(size, 12), 124, 12);
+  put(octal(mtime, 12), 136, 12);
+  put("        ", 148, 8);
+  put(type, 156, 1);
+  put("ustar\0", 257, 6);
+  put("00", 263, 2);
+  put("root", 265, 32);
+  put("root", 297, 32);
+  let sum = 0;
+  for (const byte of h) sum += byte;
+  put(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+  return h;
+}
+
+/** xz-compresses with the system `xz` (liblzma is not part of Node). */
+export function xz(data) {
+  return execFileSync("xz", ["-6", "-T1", "-c"], { input: data, maxBuffer: 1024 * 1024 * 1024 });
+}
+
+/** A zip archive (deflated entries, Unix modes in the external attributes). */
+export function zip(entries, mtime) {
+  const local = [];
+  const central = [];
+  let offset = 0;
+  const d = new Date(mtime * 1000);
+  const dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2);
+  const dosDate = (Math.max(0, d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
+  for (const e of entries) {
+    const name = Buffer.from(e.name, "utf8");
+    const packed = zlib.deflateRawSync(e.data, { level: 9 });
+    const crc = zlib.crc32(e.data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(0x0800, 6); // UTF-8 names
+    lh.writeUInt16LE(8, 8);
+    lh.writeUInt16LE(dosTime, 10);
+    lh.writeUInt16LE(dosDate, 12);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(packed.length, 18);
+    lh.writeUInt32LE(e.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    local.push(lh, name, packed);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE((3 << 8) | 20, 4); // made by Unix
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(0x0800, 8);
+    ch.writeUInt16LE(8, 10);
+    ch.writeUInt16LE(dosTime, 12);
+    ch.writeUInt16LE(dosDate, 14);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(packed.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
+    ch.writeUInt32LE(offset, 42);
+    central.push(ch, name);
+    offset += lh.length + name.length + packed.length;
+  }
+  const size = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(size, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...local, ...central, end]);
+}

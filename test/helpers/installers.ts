@@ -1,0 +1,128 @@
+// Helpers for installer tests: releases built with the real scripts/release.mjs, the shells to run
+// them under, and a runner that gives the installer exactly the environment a test chooses.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { release } from "../../scripts/release.mjs";
+import { tmpDir } from "./fake-app.js";
+
+/** A shell to run installers with: its argv prefix, or why it cannot be used here. */
+export interface Shell {
+  name: string;
+  argv: string[];
+  missing: string | undefined;
+}
+
+/** Absolute path of a command on the test runner's PATH, or "" (tests give installers their own PATH). */
+export const which = (cmd: string): string => spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).stdout.trim();
+
+const shell = (name: string, cmd: string, args: string[], hint: string): Shell => {
+  const found = which(cmd);
+  return { name, argv: [found || cmd, ...args], missing: found ? undefined : `${cmd} is not installed (${hint})` };
+};
+
+/** dash, bash and busybox ash; `missing` says which tool is absent (the test then skips, saying so). */
+export const SHELLS: Shell[] = [
+  shell("dash", "dash", [], "npm run setup installs it"),
+  shell("bash", "bash", ["--posix"], "install bash"),
+  shell("busybox ash", "busybox", ["sh"], "npm run setup installs it"),
+];
+
+/** Options of {@link makeRelease}. */
+export interface MakeReleaseOptions {
+  version: string;
+  app?: string;
+  targets?: string[];
+  installPath?: string;
+  aliases?: string[];
+  baseUrl?: string;
+  /** Updater body per target; default a small script printing "updater <version>". */
+  updater?: (target: string) => Buffer | string;
+}
+
+/** Builds a release directory of a fake app with scripts/release.mjs; returns its path. */
+export function makeRelease(o: MakeReleaseOptions): string {
+  const app = o.app ?? "axolotlsay";
+  const work = tmpDir("upkeep-release-");
+  for (const target of o.targets ?? ["x86_64-unknown-linux-gnu"]) {
+    const windows = target.includes("windows");
+    const bins = path.join(work, "bins", target);
+    const upd = path.join(work, "upd", target);
+    mkdirSync(bins, { recursive: true });
+    mkdirSync(upd, { recursive: true });
+    writeFileSync(path.join(bins, windows ? `${app}.exe` : app), `#!/bin/sh\necho "${app} ${o.version} ${target}"\n`, { mode: 0o755 });
+    writeFileSync(path.join(upd, windows ? "upkeep.exe" : "upkeep"), o.updater?.(target) ?? `#!/bin/sh\necho "updater ${o.version}"\n`, { mode: 0o755 });
+  }
+  const out = path.join(work, "out");
+  release({
+    app,
+    version: o.version,
+    repo: "axodotdev/axolotlsay",
+    binaries: path.join(work, "bins"),
+    updater: path.join(work, "upd"),
+    out,
+    ...(o.installPath ? { "install-path": o.installPath } : {}),
+    ...(o.aliases ? { alias: o.aliases } : {}),
+    ...(o.baseUrl ? { "base-url": o.baseUrl } : {}),
+  });
+  return out;
+}
+
+/** What one installer run did. */
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runScript}. */
+export interface RunScriptOptions {
+  args?: string[];
+  cwd?: string;
+  /** Run as the unprivileged user 65534 (for permission tests when the suite runs as root). */
+  asNobody?: boolean;
+}
+
+/** Runs `script` under `shell` with exactly `env`, asynchronously (the fake server shares this process). */
+export function runScript(shell: Shell, script: string, env: Record<string, string>, o: RunScriptOptions = {}): Promise<ScriptRun> {
+  let argv = [...shell.argv, script, ...(o.args ?? [])];
+  if (o.asNobody) argv = [which("setpriv") || "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...argv];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { env, cwd: o.cwd ?? "/", stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A directory of stand-in commands (e.g. a `uname` that says Darwin) to put first on PATH. */
+export function fakeCommands(commands: Record<string, string>): string {
+  const dir = tmpDir("upkeep-cmds-");
+  chmodSync(dir, 0o755);
+  for (const [name, body] of Object.entries(commands)) writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return dir;
+}
+
+/** A PATH directory holding only links to these system commands (to hide curl, say). */
+export function onlyCommands(names: string[]): string {
+  const dir = tmpDir("upkeep-path-");
+  chmodSync(dir, 0o755);
+  for (const name of names) {
+    const found = which(name);
+    if (found) symlinkSync(found, path.join(dir, name));
+  }
+  return dir;
+}
+
+/** A PATH directory of busybox applets only: an Alpine-like userland. */
+export function busyboxOnly(): string {
+  const dir = tmpDir("upkeep-busybox-");
+  chmodSync(dir, 0o755);
+  const applets = spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  const busybox = which("busybox");
+  for (const a of applets) symlinkSync(busybox, path.join(dir, a));
+  return dir;
+}

@@ -1,0 +1,129 @@
+// installers/installer.ps1 cannot run here (no PowerShell on Linux from Debian or npm), so it is checked
+// as far as a real PowerShell grammar allows: tree-sitter-powershell (from the npm registry, run as
+// WebAssembly) parses the template and a rendered copy; the syntax tree is then searched for the env
+// contract, the receipt's keys, and commands that are neither defined in the script nor PowerShell's.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Language, Parser, type Node } from "web-tree-sitter";
+import { makeRelease } from "../helpers/installers.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const template = readFileSync(path.join(root, "installers/installer.ps1"), "utf8");
+let parser: Parser;
+
+beforeAll(async () => {
+  await Parser.init();
+  const wasm = createRequire(import.meta.url).resolve("tree-sitter-powershell/tree-sitter-powershell.wasm");
+  parser = new Parser();
+  parser.setLanguage(await Language.load(wasm));
+});
+
+function parse(text: string) {
+  const tree = parser.parse(text);
+  if (!tree) throw new Error("no tree");
+  const nodes: Node[] = [];
+  const walk = (n: Node): void => {
+    nodes.push(n);
+    for (const c of n.children) if (c) walk(c);
+  };
+  walk(tree.rootNode);
+  const errors = nodes.filter((n) => n.type === "ERROR" || n.isMissing).map((n) => `line ${n.startPosition.row + 1}: ${n.text.slice(0, 40)}`);
+  return { nodes, errors };
+}
+
+const rendered = () => {
+  const out = makeRelease({ version: "2.1.0", targets: ["x86_64-pc-windows-msvc", "aarch64-pc-windows-msvc", "x86_64-unknown-linux-gnu"], aliases: ["axolotlsay=axolotl"] });
+  return { out, text: readFileSync(path.join(out, "axolotlsay-installer.ps1"), "utf8") };
+};
+
+// Cmdlets the installer may call besides its own functions.
+const CMDLETS = new Set(
+  "Add-Content ConvertTo-Json ConvertTo-SecureString Expand-Archive ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(" "),
+);
+
+describe("installer.ps1", () => {
+  it("the template and a rendered installer parse with no syntax errors", () => {
+    expect(parse(template).errors).toEqual([]);
+    expect(parse(rendered().text).errors).toEqual([]);
+  });
+
+  it("the parser does catch broken PowerShell (control)", () => {
+    expect(parse(template.replace("function Get-Targets {", "function Get-Targets {{")).errors.length).toBeGreaterThan(0);
+    expect(parse(template.replace("$archive = Select-Artifact 'archive' $targets", "$archive = (Select-Artifact 'archive' $targets")).errors.length).toBeGreaterThan(0);
+  });
+
+  it("rendering fills every placeholder, keeps Windows artifacts only, with their real checksums and CRLF", () => {
+    const { out, text } = rendered();
+    expect(text).not.toContain("@@");
+    expect(text).toContain("\r\n");
+    expect(text).not.toMatch(/[^\r]\n/);
+    const table = /\$Artifacts = @'\r\n([\s\S]*?)\r\n'@/.exec(text)?.[1]?.split("\r\n") ?? [];
+    expect(table.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual([
+      "archive aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc.zip",
+      "updater aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc-update",
+      "archive x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc.zip",
+      "updater x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc-update",
+    ]);
+    for (const line of table) {
+      const [, , file, sum] = line.split(" ");
+      expect(createHash("sha256").update(readFileSync(path.join(out, file!))).digest("hex")).toBe(sum);
+    }
+    expect(text).toContain("$Aliases = @'\r\naxolotlsay.exe axolotl.exe\r\n'@");
+    expect(text).toContain("$EnvPrefix = 'AXOLOTLSAY'");
+  });
+
+  it("every command it calls is one of its functions or a PowerShell cmdlet", () => {
+    const { nodes } = parse(template);
+    const defined = new Set(nodes.filter((n) => n.type === "function_name").map((n) => n.text));
+    const called = new Set(nodes.filter((n) => n.type === "command_name").map((n) => n.text));
+    const unknown = [...called].filter((c) => !defined.has(c) && !CMDLETS.has(c));
+    expect(unknown).toEqual([]);
+    for (const f of defined) expect(called.has(f) || f === "Install-App", `${f} is never called`).toBe(true);
+  });
+
+  it("honours the same app variables as installer.sh, and the generic ones", () => {
+    const sh = readFileSync(path.join(root, "installers/installer.sh"), "utf8");
+    const shVars = new Set([...sh.matchAll(/app_var ([A-Z_]+)/g)].map((m) => m[1]));
+    const psVars = new Set([...template.matchAll(/Get-AppVar '([A-Z_]+)'/g)].map((m) => m[1]));
+    expect([...psVars].sort()).toEqual([...shVars].sort());
+    expect([...psVars].sort()).toEqual(
+      ["DISABLE_UPDATE", "DOWNLOAD_URL", "GITHUB_TOKEN", "INSTALLER_GHE_BASE_URL", "INSTALLER_GITHUB_BASE_URL", "INSTALL_DIR", "NO_MODIFY_PATH", "PRINT_QUIET", "PRINT_VERBOSE", "UNMANAGED_INSTALL"].sort(),
+    );
+    const { nodes } = parse(template);
+    const envs = new Set(nodes.filter((n) => n.type === "variable" && /^\$env:/i.test(n.text)).map((n) => n.text.slice(5).toUpperCase()));
+    for (const v of ["CARGO_DIST_FORCE_INSTALL_DIR", "INSTALLER_DOWNLOAD_URL", "INSTALLER_NO_MODIFY_PATH", "XDG_CONFIG_HOME", "LOCALAPPDATA", "CARGO_HOME", "GITHUB_PATH", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"]) {
+      expect(envs.has(v), `$env:${v}`).toBe(true);
+    }
+  });
+
+  it("resolves the install dir in cargo-dist's order", () => {
+    const body = template.slice(template.indexOf("function Resolve-InstallDir"), template.indexOf("function Get-ReceiptDir"));
+    const order = ["Get-AppVar 'INSTALL_DIR'", "$env:CARGO_DIST_FORCE_INSTALL_DIR", "Get-AppVar 'UNMANAGED_INSTALL'", "$InstallPath -eq 'CARGO_HOME'"].map((s) => body.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("writes a receipt with cargo-dist's keys in order, provider upkeep, UTF-8 without BOM, atomically", () => {
+    const { nodes } = parse(template);
+    const fn = nodes.find((n) => n.type === "function_statement" && n.text.startsWith("function Write-Receipt"))!;
+    const receipt = fn.descendantsOfType("assignment_expression").find((a) => a?.text.startsWith("$receipt"))!;
+    const outer = receipt.descendantsOfType("hash_literal_expression")[0]!;
+    const body = outer.namedChildren.find((c) => c?.type === "hash_literal_body")!;
+    const keys = body.namedChildren.filter((e) => e?.type === "hash_entry").map((e) => e!.descendantsOfType("key_expression")[0]!.text);
+    expect(keys).toEqual(["binaries", "binary_aliases", "cdylibs", "cstaticlibs", "install_layout", "install_prefix", "modify_path", "provider", "source", "version"]);
+    expect(fn.text).toContain("source = 'upkeep'");
+    expect(fn.text).toContain("release_type = 'github'");
+    expect(fn.text).toContain("UTF8Encoding $false");
+    expect(fn.text).toMatch(/WriteAllText\(\$tmp[\s\S]*Move-Item -Force -LiteralPath \$tmp/);
+  });
+
+  it("verifies every download's SHA-256 before using it, and exits 3 when there is no Windows build", () => {
+    expect(template).toMatch(/Get-FileHash -Algorithm SHA256/);
+    expect(template).toMatch(/Stop-Install 3 "there is no download/);
+    expect(template.trimEnd().endsWith("exit $status")).toBe(true);
+  });
+});

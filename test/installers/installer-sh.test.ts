@@ -1,0 +1,355 @@
+// installers/installer.sh, rendered by scripts/release.mjs and run for real under dash, bash and
+// busybox ash in throw-away HOMEs against the fake GitHub on loopback.
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseReceipt } from "../../src/core/receipt.js";
+import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
+import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
+import { busyboxOnly, fakeCommands, makeRelease, onlyCommands, runScript, SHELLS, type MakeReleaseOptions, type Shell } from "../helpers/installers.js";
+
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+const isRoot = process.getuid?.() === 0;
+
+async function world(o: { release?: Partial<MakeReleaseOptions>; gh?: FakeGithubOptions; home?: string } = {}) {
+  const out = makeRelease({ version: "1.0.0", aliases: ["axolotlsay=axolotl"], ...o.release });
+  const gh = await startFakeGithub({ releases: [releaseFromDir(out, "v1.0.0")], ...o.gh });
+  const home = o.home ?? tmpDir();
+  mkdirSync(home, { recursive: true });
+  const tmp = path.join(home, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  const env: Record<string, string> = { HOME: home, PATH: SYSTEM_PATH, TMPDIR: tmp, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase };
+  const bin = path.join(home, ".cargo", "bin");
+  const receiptPath = path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json");
+  const receipt = () => JSON.parse(readFileSync(receiptPath, "utf8")) as Record<string, any>;
+  const run = (shell: Shell, extra: Record<string, string> = {}, args: string[] = [], script = path.join(out, "axolotlsay-installer.sh")) =>
+    runScript(shell, script, { ...env, ...extra }, { args });
+  return { out, gh, home, env, bin, receiptPath, receipt, run };
+}
+
+const version = (file: string) => spawnSync(file, { encoding: "utf8" }).stdout.trim();
+const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+
+for (const shell of SHELLS) {
+  describe.skipIf(shell.missing !== undefined)(`installer.sh under ${shell.name}${shell.missing ? ` (skipped: ${shell.missing})` : ""}`, () => {
+    it("installs binaries, alias, updater, receipt and PATH setup (cargo-home default)", async () => {
+      const w = await world();
+      const r = await w.run(shell);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`installing to ${w.bin}`);
+      expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("everything's installed!");
+      expect(listing(w.bin)).toEqual(["axolotl", "axolotlsay", "axolotlsay-update"]);
+      expect(version(path.join(w.bin, "axolotlsay"))).toBe("axolotlsay 1.0.0 x86_64-unknown-linux-gnu");
+      expect(readlinkSync(path.join(w.bin, "axolotl"))).toBe("axolotlsay");
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+      // The receipt has exactly today's cargo-dist keys, types and order, and upkeep reads it.
+      const text = readFileSync(w.receiptPath, "utf8");
+      const raw = JSON.parse(text);
+      expect(Object.keys(raw)).toEqual(["binaries", "binary_aliases", "cdylibs", "cstaticlibs", "install_layout", "install_prefix", "modify_path", "provider", "source", "version"]);
+      expect(raw).toEqual({
+        binaries: ["axolotlsay"],
+        binary_aliases: { axolotlsay: ["axolotl"] },
+        cdylibs: [],
+        cstaticlibs: [],
+        install_layout: "cargo-home",
+        install_prefix: path.join(w.home, ".cargo"),
+        modify_path: true,
+        provider: { source: "upkeep", version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+        source: { app_name: "axolotlsay", name: "axolotlsay", owner: "axodotdev", release_type: "github" },
+        version: "1.0.0",
+      });
+      expect(text.endsWith("}\n")).toBe(true);
+      expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.installPrefix).toBe(path.join(w.home, ".cargo"));
+      // PATH: rustup-compatible env files and one line in .profile.
+      expect(readFileSync(path.join(w.home, ".cargo", "env"), "utf8")).toContain('export PATH="$HOME/.cargo/bin:$PATH"');
+      expect(readFileSync(path.join(w.home, ".profile"), "utf8")).toBe('\n. "$HOME/.cargo/env"\n');
+      const sourced = spawnSync("sh", ["-c", '. "$HOME/.cargo/env" && command -v axolotlsay'], { env: { HOME: w.home, PATH: SYSTEM_PATH }, encoding: "utf8" });
+      expect(sourced.stdout.trim()).toBe(path.join(w.bin, "axolotlsay"));
+      // Nothing left behind.
+      expect(readdirSync(w.bin).filter((f) => f.startsWith("."))).toEqual([]);
+      expect(readdirSync(path.join(w.home, "tmp"))).toEqual([]);
+    });
+
+    // [label, env, expected prefix (relative to HOME), layout]
+    const forced: [string, Record<string, string>, string, string][] = [
+      ["<APP>_INSTALL_DIR", { AXOLOTLSAY_INSTALL_DIR: "$H/opt/axo" }, "opt/axo", "cargo-home"],
+      ["CARGO_DIST_FORCE_INSTALL_DIR", { CARGO_DIST_FORCE_INSTALL_DIR: "$H/forced" }, "forced", "cargo-home"],
+      ["<APP>_INSTALL_DIR wins over CARGO_DIST_FORCE_INSTALL_DIR", { AXOLOTLSAY_INSTALL_DIR: "$H/a", CARGO_DIST_FORCE_INSTALL_DIR: "$H/b" }, "a", "cargo-home"],
+      ["a forced dir wins over <APP>_UNMANAGED_INSTALL", { CARGO_DIST_FORCE_INSTALL_DIR: "$H/b", AXOLOTLSAY_UNMANAGED_INSTALL: "$H/u" }, "b", "cargo-home"],
+      ["CARGO_HOME moves the default", { CARGO_HOME: "$H/cargo" }, "cargo", "cargo-home"],
+    ];
+    for (const [label, vars, prefix, layout] of forced) {
+      it(`install dir: ${label}`, async () => {
+        const w = await world();
+        const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.replace("$H", w.home)]));
+        expect((await w.run(shell, env)).code).toBe(0);
+        const receipt = w.receipt();
+        expect(receipt.install_prefix).toBe(path.join(w.home, prefix));
+        expect(receipt.install_layout).toBe(layout);
+        expect(version(path.join(w.home, prefix, "bin", "axolotlsay"))).toContain("1.0.0");
+      });
+    }
+
+    it("<APP>_UNMANAGED_INSTALL: flat, no receipt, no updater, no PATH changes", async () => {
+      const w = await world();
+      const dir = path.join(w.home, "ci tools");
+      expect((await w.run(shell, { AXOLOTLSAY_UNMANAGED_INSTALL: dir })).code).toBe(0);
+      expect(listing(dir)).toEqual(["axolotl", "axolotlsay"]);
+      expect(existsSync(w.receiptPath)).toBe(false);
+      expect(existsSync(path.join(w.home, ".profile"))).toBe(false);
+    });
+
+    it("flat layout (install path ~/.axolotlsay), and a forced flat dir equal to CARGO_HOME becomes cargo-home", async () => {
+      const w = await world({ release: { installPath: "~/.axolotlsay" } });
+      expect((await w.run(shell)).code).toBe(0);
+      expect(listing(path.join(w.home, ".axolotlsay"))).toEqual(["axolotl", "axolotlsay", "axolotlsay-update", "env", "env.fish"]);
+      expect(w.receipt()).toMatchObject({ install_layout: "flat", install_prefix: path.join(w.home, ".axolotlsay") });
+      expect((await w.run(shell, { AXOLOTLSAY_INSTALL_DIR: path.join(w.home, ".cargo") })).code).toBe(0);
+      expect(w.receipt()).toMatchObject({ install_layout: "cargo-home", install_prefix: path.join(w.home, ".cargo") });
+      expect(existsSync(path.join(w.bin, "axolotlsay"))).toBe(true);
+    });
+
+    it("install path $VAR/dir: flat under the variable, a clear error when it is unset", async () => {
+      const w = await world({ release: { installPath: "$XDG_DATA_HOME/axolotlsay" } });
+      const data = path.join(w.home, "data");
+      expect((await w.run(shell, { XDG_DATA_HOME: data })).code).toBe(0);
+      expect(w.receipt()).toMatchObject({ install_layout: "flat", install_prefix: path.join(data, "axolotlsay") });
+      const r = await w.run(shell);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("$XDG_DATA_HOME is not set");
+    });
+
+    for (const variable of ["AXOLOTLSAY_NO_MODIFY_PATH", "INSTALLER_NO_MODIFY_PATH"]) {
+      it(`${variable}=1 leaves every rc file byte-for-byte unchanged and records modify_path false`, async () => {
+        const w = await world();
+        const rc = { ".profile": "# mine\nexport A=1\n", ".bashrc": "alias ll='ls -l'", ".zshrc": "setopt x\n" };
+        for (const [f, body] of Object.entries(rc)) writeFileSync(path.join(w.home, f), body);
+        expect((await w.run(shell, { [variable]: "1" })).code).toBe(0);
+        for (const [f, body] of Object.entries(rc)) expect(readFileSync(path.join(w.home, f), "utf8")).toBe(body);
+        expect(existsSync(path.join(w.home, ".cargo", "env"))).toBe(false);
+        expect(w.receipt().modify_path).toBe(false);
+      });
+    }
+
+    it("edits every existing bash rc file, zsh under ZDOTDIR and fish; GITHUB_PATH once", async () => {
+      const w = await world();
+      const zdot = path.join(w.home, "zdot");
+      mkdirSync(zdot);
+      mkdirSync(path.join(w.home, ".config", "fish"), { recursive: true });
+      writeFileSync(path.join(w.home, ".bashrc"), "# bashrc\n");
+      writeFileSync(path.join(w.home, ".bash_profile"), "# bash_profile\n");
+      writeFileSync(path.join(zdot, ".zshrc"), "# zshrc\n");
+      const ghPath = path.join(w.home, "github_path");
+      writeFileSync(ghPath, "");
+      expect((await w.run(shell, { ZDOTDIR: zdot, GITHUB_PATH: ghPath })).code).toBe(0);
+      expect((await w.run(shell, { ZDOTDIR: zdot, GITHUB_PATH: ghPath })).code).toBe(0);
+      const line = '. "$HOME/.cargo/env"';
+      expect(readFileSync(path.join(w.home, ".bashrc"), "utf8")).toBe(`# bashrc\n\n${line}\n`);
+      expect(readFileSync(path.join(w.home, ".bash_profile"), "utf8")).toBe(`# bash_profile\n\n${line}\n`);
+      expect(existsSync(path.join(w.home, ".profile"))).toBe(false);
+      expect(readFileSync(path.join(zdot, ".zshrc"), "utf8")).toBe(`# zshrc\n\n${line}\n`);
+      expect(readFileSync(path.join(w.home, ".config/fish/conf.d/axolotlsay.env.fish"), "utf8")).toBe('\nsource "$HOME/.cargo/env.fish"\n');
+      expect(readFileSync(ghPath, "utf8")).toBe(`${w.bin}\n`);
+    });
+
+    it("re-installing is idempotent: rc and env files unchanged the second time", async () => {
+      const w = await world();
+      expect((await w.run(shell)).code).toBe(0);
+      const snapshot = () => [".profile", ".cargo/env", ".cargo/env.fish"].map((f) => readFileSync(path.join(w.home, f), "utf8"));
+      const first = snapshot();
+      const again = await w.run(shell);
+      expect(again.code).toBe(0);
+      expect(again.stdout).not.toContain("To add");
+      expect(snapshot()).toEqual(first);
+      expect(listing(w.bin)).toEqual(["axolotl", "axolotlsay", "axolotlsay-update"]);
+    });
+
+    it("<APP>_DISABLE_UPDATE=1: no updater and no receipt", async () => {
+      const w = await world();
+      expect((await w.run(shell, { AXOLOTLSAY_DISABLE_UPDATE: "1" })).code).toBe(0);
+      expect(listing(w.bin)).toEqual(["axolotl", "axolotlsay"]);
+      expect(existsSync(w.receiptPath)).toBe(false);
+    });
+
+    // [variable, how its value is built] — artifacts come from the download host, not the GHE one
+    for (const variable of ["AXOLOTLSAY_DOWNLOAD_URL", "INSTALLER_DOWNLOAD_URL"]) {
+      it(`${variable} replaces the download location, trying each base URL in turn`, async () => {
+        const w = await world();
+        const mirror = `${w.gh.downloadOrigin}/axodotdev/axolotlsay/releases/download/v1.0.0`;
+        const r = await w.run(shell, { [variable]: `${w.gh.downloadOrigin}/missing ${mirror}`, AXOLOTLSAY_GITHUB_TOKEN: "ghp_never_for_mirrors" }, ["--verbose"]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("trying alternative download URL");
+        expect(w.gh.apiRequests()).toEqual([]);
+        const downloads = w.gh.log.filter((l) => l.server === "download");
+        expect(downloads.map((d) => d.path)).toContain("/axodotdev/axolotlsay/releases/download/v1.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
+        expect(downloads.every((d) => d.headers.authorization === undefined)).toBe(true);
+      });
+    }
+
+    it("<APP>_INSTALLER_GITHUB_BASE_URL is a download base too", async () => {
+      const w = await world();
+      const { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: _ghe, ...env } = w.env;
+      const r = await runScript(shell, path.join(w.out, "axolotlsay-installer.sh"), { ...env, AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: w.gh.gheBase });
+      expect(r.code).toBe(0);
+      expect(w.gh.apiRequests().map((l) => l.path)).toContain("/axodotdev/axolotlsay/releases/download/v1.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
+    });
+
+    it("<APP>_GITHUB_TOKEN goes to the GitHub host only, not to the host it redirects to", async () => {
+      const w = await world({ gh: { gheDownloads: "redirect" } });
+      const r = await w.run(shell, { AXOLOTLSAY_GITHUB_TOKEN: "ghp_installer_token" });
+      expect(r.code).toBe(0);
+      const api = w.gh.apiRequests();
+      expect(api.length).toBeGreaterThan(0);
+      expect(api.every((l) => l.headers.authorization === "Bearer ghp_installer_token")).toBe(true);
+      const storage = w.gh.log.filter((l) => l.server === "download");
+      expect(storage.length).toBe(api.length);
+      expect(storage.every((l) => l.headers.authorization === undefined)).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain("ghp_installer_token");
+    });
+
+    it("with GNU wget instead of curl, the token still stays on its host", async () => {
+      const w = await world({ gh: { gheDownloads: "redirect" } });
+      const tools = onlyCommands(["wget", "tar", "xz", "sha256sum", "mktemp", "uname", "ldd", "grep", "sed", "tail", "tr", "cut", "awk", "chmod", "mv", "rm", "mkdir", "ln", "cat", "readlink", "id", "getent"]);
+      const r = await w.run(shell, { PATH: tools, AXOLOTLSAY_GITHUB_TOKEN: "ghp_wget_token" });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(w.gh.apiRequests().every((l) => l.headers.authorization === "Bearer ghp_wget_token")).toBe(true);
+      expect(w.gh.log.filter((l) => l.server === "download").every((l) => l.headers.authorization === undefined)).toBe(true);
+      expect(w.gh.log.filter((l) => l.server === "download").length).toBeGreaterThan(0);
+    });
+
+    it("in a busybox-only userland (Alpine-like): installs with busybox wget, tar, xz and sha256sum", async () => {
+      const w = await world();
+      const r = await w.run(shell, { PATH: busyboxOnly() });
+      expect(r.code).toBe(0);
+      expect(version(path.join(w.bin, "axolotlsay"))).toContain("1.0.0");
+      // … but refuses a token there: busybox wget would forward it across redirects.
+      const t = await w.run(shell, { PATH: busyboxOnly(), AXOLOTLSAY_GITHUB_TOKEN: "ghp_x_token" });
+      expect(t.code).toBe(1);
+      expect(t.stderr).toContain("install curl or GNU wget");
+    });
+
+    // [label, env or args, stdout expectation]
+    it("quiet and verbose, by flag and by env", async () => {
+      const w = await world();
+      for (const [extra, args] of [[{ AXOLOTLSAY_PRINT_QUIET: "1" }, []], [{ INSTALLER_PRINT_QUIET: "1" }, []], [{}, ["-q"]], [{}, ["--quiet"]]] as const) {
+        const r = await w.run(shell, extra, [...args]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toBe("");
+      }
+      for (const [extra, args] of [[{ AXOLOTLSAY_PRINT_VERBOSE: "1" }, []], [{}, ["-v"]], [{}, ["-qv"]]] as const) {
+        const r = await w.run(shell, extra, [...args]);
+        expect(r.code).toBe(0);
+        if (args[0] === "-qv") expect(r.stdout).toBe("");
+        else expect(r.stdout).toContain("sha256");
+      }
+    });
+
+    it("--help exits 0; an unknown option exits 2", async () => {
+      const w = await world();
+      const help = await w.run(shell, {}, ["--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("AXOLOTLSAY_INSTALL_DIR");
+      const bad = await w.run(shell, {}, ["-y"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("unknown option -y");
+      expect(existsSync(w.bin)).toBe(false);
+    });
+
+    it("paths with spaces, quotes and non-ASCII: installed, and the receipt is valid JSON", async () => {
+      const home = path.join(tmpDir(), "Jörg's \"home\" dir");
+      const w = await world({ home });
+      const dir = path.join(home, "Program Files", "axo lotl");
+      const r = await w.run(shell, { AXOLOTLSAY_INSTALL_DIR: dir });
+      expect(r.code).toBe(0);
+      expect(version(path.join(dir, "bin", "axolotlsay"))).toContain("1.0.0");
+      const text = readFileSync(path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json"), "utf8");
+      expect(parseReceipt(text, { file: "r", app: "axolotlsay" }).receipt.installPrefix).toBe(dir);
+    });
+
+    it("a checksum mismatch stops before anything is installed", async () => {
+      const w = await world();
+      const archive = w.gh.releases[0]!.assets.find((a) => a.name.endsWith(".tar.xz"))!;
+      archive.body = Buffer.concat([archive.body as Buffer, Buffer.from("tampered")]);
+      const r = await w.run(shell);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("checksum mismatch for axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
+      expect(listing(w.bin)).toEqual([]);
+      expect(existsSync(w.receiptPath)).toBe(false);
+    });
+
+    it("a missing archive (404) fails with the URL, nothing installed", async () => {
+      const w = await world();
+      w.gh.inject({ match: /\.tar\.xz$/, status: 404, body: "Not Found" });
+      const r = await w.run(shell);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("could not download axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
+      expect(listing(w.bin)).toEqual([]);
+    });
+
+    it("a truncated archive (with a matching checksum) fails to unpack, nothing installed", async () => {
+      const w = await world();
+      const archive = w.gh.releases[0]!.assets.find((a) => a.name.endsWith(".tar.xz"))!;
+      const original = archive.body as Buffer;
+      const cut = original.subarray(0, Math.floor(original.length / 2));
+      archive.body = cut;
+      const { createHash } = await import("node:crypto");
+      const sum = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+      const script = path.join(w.home, "truncated-installer.sh");
+      writeFileSync(script, readFileSync(path.join(w.out, "axolotlsay-installer.sh"), "utf8").replace(sum(original), sum(cut)));
+      const r = await w.run(shell, {}, [], script);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("could not unpack");
+      expect(listing(w.bin)).toEqual([]);
+      expect(existsSync(w.receiptPath)).toBe(false);
+    });
+
+    it("no write permission in the install dir: a clear error and nothing changed", async () => {
+      const w = await world();
+      const locked = path.join(w.home, "locked");
+      mkdirSync(locked);
+      for (const d of [path.dirname(w.home), w.home]) chmodSync(d, 0o777);
+      chmodSync(path.join(w.home, "tmp"), 0o1777);
+      chmodSync(path.dirname(w.out), 0o755);
+      chmodSync(w.out, 0o755);
+      let r;
+      if (isRoot) {
+        chmodSync(locked, 0o755);
+        r = await runScript(shell, path.join(w.out, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALL_DIR: locked }, { asNobody: true });
+      } else {
+        chmodSync(locked, 0o555);
+        r = await runScript(shell, path.join(w.out, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALL_DIR: locked });
+      }
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("no write permission");
+      expect(listing(locked)).toEqual([]);
+    });
+
+    it("no download for this platform: exit 3 naming it", async () => {
+      const w = await world();
+      const cmds = fakeCommands({ uname: 'case "$1" in -s) echo Darwin ;; -m) echo arm64 ;; esac', sysctl: "echo 1" });
+      const r = await w.run(shell, { PATH: `${cmds}:${SYSTEM_PATH}` });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain("for your platform (aarch64-apple-darwin); available: x86_64-unknown-linux-gnu");
+      expect(existsSync(w.bin)).toBe(false);
+    });
+
+    it("picks the musl archive on a musl system, gnu on glibc", async () => {
+      const w = await world({ release: { targets: ["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"] } });
+      const cmds = fakeCommands({ ldd: 'echo "musl libc (x86_64)" >&2; exit 1' });
+      expect((await w.run(shell, { PATH: `${cmds}:${SYSTEM_PATH}` })).code).toBe(0);
+      expect(version(path.join(w.bin, "axolotlsay"))).toBe("axolotlsay 1.0.0 x86_64-unknown-linux-musl");
+      expect((await w.run(shell)).code).toBe(0);
+      expect(version(path.join(w.bin, "axolotlsay"))).toBe("axolotlsay 1.0.0 x86_64-unknown-linux-gnu");
+    });
+
+    it("a glibc host without a gnu archive falls back to musl", async () => {
+      const w = await world({ release: { targets: ["x86_64-unknown-linux-musl"] } });
+      expect((await w.run(shell)).code).toBe(0);
+      expect(version(path.join(w.bin, "axolotlsay"))).toContain("musl");
+      expect(lstatSync(path.join(w.bin, "axolotlsay")).isFile()).toBe(true);
+    });
+  });
+}
