@@ -56,6 +56,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       env: host.env,
       platform: host.platform,
       cwd: host.cwd,
+      cacheDir: host.cacheDir,
+      ...(host.signal ? { signal: host.signal } : {}),
       hooks: {
         ...(args.verbose ? { verbose: (line: string) => say(`  ${line}`) } : {}),
         ...(args.quiet ? {} : { installerOutput: (text: string) => out.stderr(redact(text, secrets)) }),
@@ -78,7 +80,12 @@ export async function runCli(host: Host, out: Output): Promise<number> {
   } catch (caught) {
     const error = toUpdaterError(caught);
     outcome.result = "failed";
-    outcome.error = { code: error.code, message: redact(error.message, secrets), hint: error.hint ? redact(error.hint, secrets) : null };
+    outcome.error = {
+      code: error.code,
+      message: redact(error.message, secrets),
+      hint: error.hint ? redact(error.hint, secrets) : null,
+      ...(Array.isArray(error.details.restored) ? { restored: error.details.restored as string[] } : {}),
+    };
   }
 
   if (args?.json ?? wantsJson) {

@@ -1,7 +1,9 @@
 import os from "node:os";
+import envPaths from "env-paths";
 import { appNameFromPath } from "./core/app-name.js";
 import { parseTimeout } from "./core/args.js";
 import { appEnvVar } from "./core/env-name.js";
+import { userCacheDir } from "./core/paths.js";
 import { UpdaterError } from "./errors.js";
 import type { Platform, UpdateRequest } from "./types.js";
 import { VERSION } from "./version.js";
@@ -24,6 +26,10 @@ export interface Host {
   /** User arguments (after the program name). */
   argv: string[];
   stderrIsTTY: boolean;
+  /** upkeep's cache directory (locks), from env-paths. */
+  cacheDir: string;
+  /** Aborted on SIGINT/SIGTERM (set by the entry point). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Reads the real process once. Inside the single executable `argv[1]` is the name as typed. */
@@ -38,6 +44,7 @@ export function readHost(): Host {
     invokedAs: sea ? (process.argv[1] ?? process.execPath) : process.execPath,
     argv: process.argv.slice(2),
     stderrIsTTY: process.stderr.isTTY === true,
+    cacheDir: envPaths("upkeep", { suffix: "" }).cache,
   };
 }
 
@@ -93,6 +100,10 @@ export interface UpdaterOptions {
   hooks?: UpdaterHooks;
   /** Attempts per request on network errors, 5xx and 429 (default 3). */
   attempts?: number;
+  /** Where the per-app update locks live; default upkeep's user cache directory. */
+  cacheDir?: string;
+  /** Aborting it stops the update; a running installer is stopped and the previous version restored. */
+  signal?: AbortSignal;
 }
 
 /** Settings of one run, fully resolved. Passed down; nothing below re-reads the environment. */
@@ -114,6 +125,9 @@ export interface Config {
   installerPath: string | undefined;
   executablePath: string | undefined;
   hooks: UpdaterHooks;
+  cacheDir: string;
+  lockWaitMs: number;
+  signal: AbortSignal | undefined;
 }
 
 /** Turns options plus the host into a {@link Config}; throws APP_NAME or USAGE for bad settings. */
@@ -155,7 +169,23 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     installerPath: env.AXOUPDATER_INSTALLER_PATH || undefined,
     executablePath: options.executablePath,
     hooks: options.hooks ?? {},
+    cacheDir: options.cacheDir ?? (options.env ? userCacheDir(env, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
+    lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000),
+    signal: options.signal,
   };
+}
+
+// With an explicit environment and no HOME, locks go under the working directory's .cache.
+function cwdFallback(options: UpdaterOptions, host: Host): string {
+  return options.cwd ?? host.cwd;
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new UpdaterError("USAGE", `${name}="${text}" is not a number of seconds between 0 and 3600.`);
+  return n;
 }
 
 /**

@@ -11,7 +11,17 @@ function crash(error: unknown): void {
 process.on("uncaughtException", crash);
 process.on("unhandledRejection", crash);
 
-runCli(readHost(), {
+// The first SIGINT/SIGTERM stops the update cleanly (the installer is stopped, the previous version
+// restored); a second one exits at once.
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
+}
+
+runCli({ ...readHost(), signal: controller.signal }, {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
 }).then((code) => {

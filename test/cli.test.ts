@@ -243,6 +243,22 @@ describe("cli: terminals and odd paths", () => {
   });
 });
 
+describe("cli: PATH shadowing", () => {
+  it("warns after an update, and with --check, when another copy comes first on PATH", async () => {
+    const w = await world();
+    const other = path.join(w.app.home, "old-bin");
+    execFileSync("mkdir", ["-p", other]);
+    writeFileSync(path.join(other, "axolotlsay"), "#!/bin/sh\necho stale\n", { mode: 0o755 });
+    const PATH = `${other}:${w.app.bin}:/usr/bin:/bin`;
+    const check = await w.run(["--check", "--json"], { PATH });
+    expect(check.json?.warnings).toEqual([expect.objectContaining({ code: "PATH_SHADOWED", message: expect.stringContaining(`${other}/axolotlsay`) })]);
+    const r = await w.run([], { PATH });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: Running \`axolotlsay\` starts ${other}/axolotlsay, not the updated ${w.app.bin}/axolotlsay`);
+    expect((await w.run(["--json"], { PATH: `${w.app.bin}:${other}:/usr/bin:/bin` })).json?.warnings).toEqual([]);
+  });
+});
+
 describe("cli: tokens", () => {
   it("--token goes to the API and the installer, never to the download host or the output", async () => {
     const w = await world();

@@ -12,6 +12,7 @@ const host = (o: Partial<Host> = {}): Host => ({
   invokedAs: "/home/u/.cargo/bin/axolotlsay-update",
   argv: [],
   stderrIsTTY: false,
+  cacheDir: "/home/real/.cache/upkeep",
   ...o,
 });
 

@@ -22,7 +22,7 @@ describe("errors", () => {
   });
   it("every code is documented in the README with its exit status", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    for (const code of ERROR_CODES) expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${exitCodeFor(code)} \\|`));
+    for (const code of ERROR_CODES) expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${exitCodeFor(code)} \\|`));
   });
   it("VERSION matches package.json", () => {
     expect(VERSION).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);

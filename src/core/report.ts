@@ -10,7 +10,8 @@ export interface Outcome {
   tag: string | null;
   installPrefix: string | null;
   warnings: Warning[];
-  error: { code: ErrorCode; message: string; hint: string | null } | null;
+  /** `restored` lists the files put back after a failed install. */
+  error: { code: ErrorCode; message: string; hint: string | null; restored?: string[] } | null;
 }
 
 /** The `--json` document: one object, snake_case keys, the same shape on success and failure. */

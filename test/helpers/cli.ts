@@ -37,6 +37,7 @@ export async function runCliWith(o: CliRunOptions): Promise<CliRun> {
     invokedAs: o.invokedAs ?? path.join(home, ".cargo/bin/axolotlsay-update"),
     argv: o.argv ?? [],
     stderrIsTTY: o.stderrIsTTY ?? false,
+    cacheDir: path.join(home, ".cache", "upkeep"),
   };
   const code = await runCli(host, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   let json: Record<string, any> | undefined;

@@ -1,0 +1,65 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { access, readFile, stat } from "node:fs/promises";
+
+/** How a short run of a program went. */
+export interface ProbeResult {
+  /** It could not be executed at all (missing, not executable, wrong format). */
+  cannotRun: string | undefined;
+  exitCode: number | undefined;
+  timedOut: boolean;
+  output: string;
+}
+
+/** Runs `file args` with stdin closed and a timeout, to see whether it starts and what it prints. */
+export async function probe(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbeResult> {
+  const { execa } = await import("execa");
+  const r = await execa(file, args, { env, extendEnv: false, stdin: "ignore", reject: false, timeout: timeoutMs, all: true, windowsHide: true });
+  const output = String(r.all ?? "").slice(0, 4000);
+  // 126/127 are what a shell answers for "found but cannot execute" / "not found".
+  const cannotRun =
+    r.exitCode === undefined && !r.timedOut && r.signal === undefined
+      ? (r.code ?? r.originalMessage ?? "could not start")
+      : r.exitCode === 126 || r.exitCode === 127
+        ? `exit status ${r.exitCode}`
+        : undefined;
+  return { cannotRun, exitCode: r.exitCode, timedOut: r.timedOut, output };
+}
+
+/** Whether `file` exists and this user may execute it. */
+export async function isExecutable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(
+    () => stat(file).then((s) => s.isFile()),
+    () => false,
+  );
+}
+
+/** Why `dir` cannot be written to by this user, or undefined when it can. */
+export async function unwritableReason(dir: string): Promise<{ missing: boolean; owner: string } | undefined> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) return { missing: true, owner: "" };
+  const ok = await access(dir, constants.W_OK | constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  return ok ? undefined : { missing: false, owner: await userName(info.uid) };
+}
+
+// "root (uid 0)", from /etc/passwd when it has the uid.
+async function userName(uid: number): Promise<string> {
+  const passwd = await readFile("/etc/passwd", "utf8").catch(() => "");
+  const name = passwd
+    .split("\n")
+    .map((l) => l.split(":"))
+    .find((f) => f[2] === String(uid))?.[0];
+  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
+}
+
+/** Synchronous "is this an executable file" for PATH lookups. */
+export function executableFileSync(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

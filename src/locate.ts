@@ -1,0 +1,141 @@
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import type { Config } from "./config.js";
+import { managedPrefix } from "./core/managed.js";
+import { binDirOf, firstOnPath } from "./core/paths.js";
+import { receiptMatchesExecutable, samePath } from "./core/prefix.js";
+import { installPrefixRoot, parseReceipt } from "./core/receipt.js";
+import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
+import { UpdaterError } from "./errors.js";
+import { canonicalDir } from "./io/paths.js";
+import { executableFileSync, unwritableReason } from "./io/probe.js";
+import { readFirstReceipt } from "./io/receipt-file.js";
+import type { LoadedReceipt, Warning } from "./types.js";
+
+// Finding the install: its receipt, where its binaries and updater are, and whether it may be updated
+// from here by this user.
+
+/** Where the app lives, worked out once. */
+export interface Location {
+  installRoot: string;
+  binDir: string;
+  updaterPath: string;
+  warnings: Warning[];
+}
+
+/** Where the app lives, per its receipt and this updater's own place (RECEIPT_MISMATCH if they disagree). */
+export async function locate(config: Config, loaded: LoadedReceipt): Promise<Location> {
+  const { receipt } = loaded;
+  const warnings: Warning[] = loaded.repairs.map((r) => ({
+    code: "RECEIPT_REPAIRED",
+    message: `Read ${loaded.path} despite ${r} (a known installer bug); the next install rewrites it.`,
+  }));
+  config.hooks.verbose?.(`Receipt ${loaded.path}: ${config.app} ${receipt.version} in ${receipt.installPrefix} from ${receipt.source.releaseType} ${receipt.source.owner}/${receipt.source.name}`);
+  const installRoot = installPrefixRoot(receipt, config.platform);
+  const p = config.platform === "win32" ? path.win32 : path.posix;
+  let updaterDir: string | undefined;
+  if (config.executablePath) {
+    updaterDir = p.dirname(config.executablePath);
+    await checkExecutable(config, loaded, installRoot);
+  } else if (receipt.installLayout !== "cargo-home" && receipt.installLayout !== "flat" && receipt.binaries[0]) {
+    // Receipts before cargo-dist 0.23 do not say where the binaries are: look.
+    updaterDir = existsSync(p.join(installRoot, "bin", receipt.binaries[0])) ? p.join(installRoot, "bin") : installRoot;
+  }
+  const binDir = binDirOf(installRoot, receipt.installLayout, updaterDir, config.platform);
+  const updaterPath = config.executablePath ?? p.join(binDir, config.platform === "win32" ? `${config.app}-update.exe` : `${config.app}-update`);
+  return { installRoot, binDir, updaterPath, warnings };
+}
+
+// Before anything is downloaded: not a package manager's directory, and ours to write.
+/** Refuses package-manager directories (MANAGED_PREFIX) and ones this user cannot write (NOT_WRITABLE). */
+export async function preflight(config: Config, loaded: LoadedReceipt, where: Location): Promise<void> {
+  const app = config.app;
+  const manager = managedPrefix(where.binDir, config.platform) ?? managedPrefix(where.installRoot, config.platform);
+  if (manager) {
+    throw new UpdaterError("MANAGED_PREFIX", `${app} in ${where.binDir} belongs to ${manager.name}; updating it here would go behind ${manager.name}'s back.`, {
+      hint: `Update it with ${manager.command(app)}.`,
+      details: { manager: manager.name, dir: where.binDir },
+    });
+  }
+  for (const dir of [where.binDir, path.dirname(loaded.path)]) {
+    const why = await unwritableReason(dir);
+    if (!why) continue;
+    throw new UpdaterError(
+      "NOT_WRITABLE",
+      why.missing
+        ? `Cannot update ${app}: ${dir}, where the receipt says it is installed, does not exist.`
+        : `Cannot update ${app}: ${dir} is not writable by you; it belongs to ${why.owner}.`,
+      {
+        hint: why.missing
+          ? `Reinstall ${app} with its installer.`
+          : `Run the update as that user (e.g. sudo ${app}-update), or reinstall ${app} into a directory you own.`,
+        details: { dir, owner: why.owner || null },
+      },
+    );
+  }
+}
+
+/** Finds and parses the receipt as axoupdater does; RECEIPT_NOT_FOUND or RECEIPT_INVALID. */
+export async function readReceipt(config: Config): Promise<LoadedReceipt> {
+  const candidates = receiptCandidates({
+    app: config.app,
+    env: config.env,
+    platform: config.platform,
+    home: config.home,
+    cwd: config.cwd,
+  });
+  const fileName = receiptFileName(config.app);
+  const found = await readFirstReceipt(candidates, fileName);
+  if (!found) {
+    const places = candidates.map((c) => path.join(c.dir, fileName));
+    throw new UpdaterError(
+      "RECEIPT_NOT_FOUND",
+      `Unable to load receipt for app ${config.app}: ${places.length ? `looked for ${places.join(" and ")}` : "no home directory is set, so there is nowhere to look"}.`,
+      {
+        hint: `This may indicate that this installation of ${config.app} was installed via a method that's not eligible for upgrades; reinstall it with its shell or PowerShell installer.`,
+        details: { searched: places },
+      },
+    );
+  }
+  const { receipt, repairs } = parseReceipt(found.text, { file: found.path, app: config.app });
+  return { path: found.path, receipt, repairs, standardLocation: found.candidate.standard };
+}
+
+// Refuses to update from a copy the receipt does not describe (axoupdater silently says "up to date").
+async function checkExecutable(config: Config, loaded: LoadedReceipt, installRoot: string): Promise<void> {
+  const exeDir = await canonicalDir(path.dirname(config.executablePath as string));
+  const root = await canonicalDir(installRoot);
+  if (receiptMatchesExecutable(exeDir, root, config.platform)) return;
+  throw new UpdaterError(
+    "RECEIPT_MISMATCH",
+    `This ${config.app}-update is in ${exeDir}, but the receipt ${loaded.path} says ${config.app} is installed in ${root}.`,
+    {
+      hint: `Are several copies of ${config.app} installed? Run the ${config.app}-update in ${root}, or reinstall ${config.app} with its installer to make this copy the managed one.`,
+      details: { executableDir: exeDir, installPrefix: root },
+    },
+  );
+}
+
+// A binary found earlier on PATH than the one just updated makes users think the update did nothing.
+export function shadowWarnings(config: Config, binDir: string, binaries: readonly string[]): Warning[] {
+  const p = config.platform === "win32" ? path.win32 : path.posix;
+  const real = (f: string): string => {
+    try {
+      return realpathSync(f);
+    } catch {
+      return f;
+    }
+  };
+  const out: Warning[] = [];
+  for (const bin of binaries) {
+    const ours = p.join(binDir, bin);
+    const found = firstOnPath(bin, config.env.PATH ?? config.env.Path, config.platform, executableFileSync);
+    if (found && !samePath(real(found), real(ours), config.platform)) {
+      out.push({
+        code: "PATH_SHADOWED",
+        message: `Running \`${bin.replace(/\.exe$/i, "")}\` starts ${found}, not the updated ${ours}: it comes first on your PATH. Remove that copy or put ${binDir} before it on PATH.`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "./config.js";
+import { parseReceipt } from "./core/receipt.js";
+import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
+import { compareVersions } from "./core/version.js";
+import { UpdaterError } from "./errors.js";
+import { isExecutable, probe } from "./io/probe.js";
+import { readFirstReceipt } from "./io/receipt-file.js";
+import type { InstallReceipt, LoadedReceipt, Release, Warning } from "./types.js";
+
+/** What the installer should have left behind. */
+export interface VerifyInput {
+  config: Config;
+  loaded: LoadedReceipt;
+  release: Release;
+  binDir: string;
+  updaterPath: string;
+  /** The updater existed before the install, so a new one must be there and run. */
+  expectUpdater: boolean;
+  env: Record<string, string>;
+}
+
+const failed = (app: string, what: string): UpdaterError =>
+  new UpdaterError("VERIFY_FAILED", `The installer for ${app} exited successfully, but ${what}.`, {
+    hint: `This release of ${app} looks broken; report it to its authors, and pin the previous version meanwhile (${app}-update --version <old>).`,
+  });
+
+/**
+ * Proves the new version is in place before the backup is thrown away: the receipt parses and names
+ * the new version, every binary it lists is executable and starts, and the new `<app>-update` runs.
+ * Returns the new receipt and soft findings (a binary without `--version`) as warnings.
+ */
+export async function verifyInstall(v: VerifyInput, warnings: Warning[]): Promise<InstallReceipt> {
+  const { config, loaded, release } = v;
+  const app = config.app;
+  const receipt = await newReceipt(v, warnings);
+  if (compareVersions(receipt.version, release.version) !== 0) {
+    throw failed(app, `the receipt ${loaded.path} still says version ${receipt.version}, not ${release.version}`);
+  }
+  const p = config.platform === "win32" ? path.win32 : path.posix;
+  const bins = receipt.binaries.map((b) => p.join(v.binDir, b));
+  for (const bin of bins) {
+    if (!(await isExecutable(bin))) throw failed(app, `${bin} is missing or not executable`);
+  }
+  const checks = bins.map(async (bin) => {
+    const r = await probe(bin, ["--version"], v.env, 5000);
+    if (r.cannotRun) throw failed(app, `${bin} cannot be executed (${r.cannotRun})`);
+    if (r.timedOut || r.exitCode !== 0 || !r.output.includes(release.version)) {
+      warnings.push({
+        code: "VERSION_UNCONFIRMED",
+        message: `${bin} --version did not print ${release.version}${r.timedOut ? " (it did not finish in 5 s)" : ""}; it may not have that flag.`,
+      });
+    }
+  });
+  await Promise.all(checks);
+  if (v.expectUpdater) {
+    if (!(await isExecutable(v.updaterPath))) throw failed(app, `${v.updaterPath} is gone`);
+    // upkeep answers -V; another updater (axoupdater) at least answers --help.
+    const version = await probe(v.updaterPath, ["-V"], v.env, 10_000);
+    const ok = (version.exitCode === 0 && version.output.startsWith("upkeep ")) || (await probe(v.updaterPath, ["--help"], v.env, 10_000)).exitCode === 0;
+    if (!ok) throw failed(app, `the new ${p.basename(v.updaterPath)} does not run (${version.cannotRun ?? `exit status ${version.exitCode}`})`);
+  }
+  return receipt;
+}
+
+// The receipt as the installer rewrote it. An installer writes to the standard place, so a receipt read
+// from an AXOUPDATER_CONFIG_* override may stay old while the standard one is new: accept that one.
+async function newReceipt(v: VerifyInput, warnings: Warning[]): Promise<InstallReceipt> {
+  const { config, loaded, release } = v;
+  let text: string;
+  try {
+    text = await readFile(loaded.path, "utf8");
+  } catch (error) {
+    throw failed(config.app, `its receipt ${loaded.path} is gone (${(error as NodeJS.ErrnoException).code})`);
+  }
+  let receipt: InstallReceipt;
+  try {
+    receipt = parseReceipt(text, { file: loaded.path, app: config.app }).receipt;
+  } catch (error) {
+    throw failed(config.app, `it left an unreadable receipt: ${(error as Error).message}`);
+  }
+  if (loaded.standardLocation || compareVersions(receipt.version, release.version) === 0) return receipt;
+  const standard = receiptCandidates({ app: config.app, env: { ...config.env, AXOUPDATER_CONFIG_PATH: undefined, AXOUPDATER_CONFIG_WORKING_DIR: undefined }, platform: config.platform, home: config.home, cwd: config.cwd });
+  const found = await readFirstReceipt(standard, receiptFileName(config.app));
+  if (!found) return receipt;
+  const other = parseReceipt(found.text, { file: found.path, app: config.app }).receipt;
+  if (compareVersions(other.version, release.version) !== 0) return receipt;
+  warnings.push({ code: "RECEIPT_ELSEWHERE", message: `The installer wrote its receipt to ${found.path}, not ${loaded.path}.` });
+  return other;
+}

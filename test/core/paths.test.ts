@@ -1,0 +1,49 @@
+import os from "node:os";
+import envPaths from "env-paths";
+import { describe, expect, it } from "vitest";
+import { binDirOf, firstOnPath, protectedFiles, userCacheDir } from "../../src/core/paths.js";
+
+describe("userCacheDir", () => {
+  // [env, platform, home, expected]
+  const cases: [Record<string, string>, NodeJS.Platform, string, string][] = [
+    [{}, "linux", "/home/u", "/home/u/.cache/upkeep"],
+    [{ XDG_CACHE_HOME: "/c" }, "linux", "/home/u", "/c/upkeep"],
+    [{}, "darwin", "/Users/u", "/Users/u/Library/Caches/upkeep"],
+    [{ LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" }, "win32", "C:\\Users\\u", "C:\\Users\\u\\AppData\\Local\\upkeep\\Cache"],
+  ];
+  for (const [env, platform, home, want] of cases) it(`${platform} ${JSON.stringify(env)}`, () => expect(userCacheDir(env, platform, home)).toBe(want));
+  it("agrees with env-paths for this process", () => {
+    expect(userCacheDir(process.env, process.platform, os.homedir())).toBe(envPaths("upkeep", { suffix: "" }).cache);
+  });
+});
+
+describe("binDirOf", () => {
+  // [root, layout, updater dir, expected]
+  const cases: [string, string, string | undefined, string][] = [
+    ["/h/.cargo", "cargo-home", undefined, "/h/.cargo/bin"],
+    ["/h/.axo", "flat", undefined, "/h/.axo"],
+    ["/h/.cargo", "unspecified", undefined, "/h/.cargo/bin"],
+    ["/h/x/bin", "unspecified", undefined, "/h/x/bin"],
+    ["/h/.cargo", "cargo-home", "/elsewhere", "/elsewhere"],
+  ];
+  for (const [root, layout, dir, want] of cases) it(`${root} ${layout} ${dir ?? ""}`, () => expect(binDirOf(root, layout, dir, "linux")).toBe(want));
+});
+
+describe("protectedFiles", () => {
+  it("binaries, aliases and the updater, once each", () => {
+    expect(protectedFiles("/b", ["a", "b"], { a: ["a2", "b"] }, "app", "linux")).toEqual(["/b/a", "/b/b", "/b/a2", "/b/app-update"]);
+    expect(protectedFiles("C:\\b", ["a.exe"], {}, "app", "win32")).toEqual(["C:\\b\\a.exe", "C:\\b\\app-update.exe"]);
+  });
+});
+
+describe("firstOnPath", () => {
+  const files = new Set(["/usr/bin/axo", "/h/.cargo/bin/axo", "C:\\tools\\axo.exe"]);
+  const exists = (f: string) => files.has(f);
+  it("finds the first match in PATH order", () => {
+    expect(firstOnPath("axo", "/usr/local/bin:/usr/bin:/h/.cargo/bin", "linux", exists)).toBe("/usr/bin/axo");
+    expect(firstOnPath("axo", "/h/.cargo/bin:/usr/bin", "linux", exists)).toBe("/h/.cargo/bin/axo");
+    expect(firstOnPath("nope", "/usr/bin", "linux", exists)).toBeUndefined();
+    expect(firstOnPath("axo", undefined, "linux", exists)).toBeUndefined();
+  });
+  it("tries .exe on Windows", () => expect(firstOnPath("axo", "C:\\tools;D:\\x", "win32", exists)).toBe("C:\\tools\\axo.exe"));
+});

@@ -1,0 +1,81 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createBackup, discardBackup, recoverBackups, restoreBackup } from "../../src/io/backup.js";
+import { tmpDir } from "../helpers/fake-app.js";
+
+function install() {
+  const bin = tmpDir();
+  writeFileSync(path.join(bin, "app"), "old app", { mode: 0o755 });
+  writeFileSync(path.join(bin, "app-update"), "old updater", { mode: 0o750 });
+  symlinkSync("app", path.join(bin, "alias"));
+  const conf = path.join(tmpDir(), "receipt.json");
+  writeFileSync(conf, '{"version":"1.0.0"}');
+  const files = [conf, path.join(bin, "app"), path.join(bin, "alias"), path.join(bin, "app-update"), path.join(bin, "new-tool")];
+  return { bin, conf, files };
+}
+
+// What an installer does: replace files in place, re-point links, add a file, write a new receipt.
+function clobber(bin: string, conf: string): void {
+  writeFileSync(path.join(bin, "app"), "NEW"); // in place, as cargo-dist 0.9–0.12 did with cp
+  unlinkSync(path.join(bin, "app-update"));
+  unlinkSync(path.join(bin, "alias"));
+  symlinkSync("elsewhere", path.join(bin, "alias"));
+  writeFileSync(path.join(bin, "new-tool"), "new");
+  writeFileSync(conf, "{garbage");
+}
+
+describe("backup and restore", () => {
+  it("restores files (content and mode), links, and removes files that were not there", async () => {
+    const { bin, conf, files } = install();
+    const backup = await createBackup(files, bin, "app");
+    expect(path.dirname(backup.dir)).toBe(bin);
+    expect(backup.entries.map((e) => e.kind)).toEqual(["file", "file", "symlink", "file", "absent"]);
+    clobber(bin, conf);
+    const restored = await restoreBackup(backup);
+    expect(restored).toEqual(files);
+    expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("old app");
+    expect(statSync(path.join(bin, "app-update")).mode & 0o777).toBe(0o750);
+    expect(readlinkSync(path.join(bin, "alias"))).toBe("app");
+    expect(existsSync(path.join(bin, "new-tool"))).toBe(false);
+    expect(readFileSync(conf, "utf8")).toBe('{"version":"1.0.0"}');
+    expect(readdirSync(bin).sort()).toEqual(["alias", "app", "app-update"]);
+  });
+
+  it("keeps the backup safe from installers that overwrite in place (copies, not hard links)", async () => {
+    const { bin, files } = install();
+    const backup = await createBackup(files, bin, "app");
+    writeFileSync(path.join(bin, "app"), "NEW");
+    const saved = backup.entries[1]!.saved!;
+    expect(readFileSync(saved, "utf8")).toBe("old app");
+    expect(statSync(saved).ino).not.toBe(statSync(path.join(bin, "app")).ino);
+    await discardBackup(backup);
+    expect(existsSync(backup.dir)).toBe(false);
+  });
+
+  it("recovers an unfinished backup left by a killed run, and drops finished ones", async () => {
+    const { bin, conf, files } = install();
+    await createBackup(files, bin, "app"); // journal says "installing"; the process "dies" here
+    clobber(bin, conf);
+    const done = await createBackup([], bin, "app");
+    await discardBackup(done);
+    const restored = await recoverBackups(bin, "app");
+    expect(restored).toHaveLength(5);
+    expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("old app");
+    expect(readdirSync(bin).filter((f) => f.startsWith("."))).toEqual([]);
+    expect(await recoverBackups(bin, "app")).toEqual([]);
+  });
+
+  it("a restore that cannot finish says which file, keeps the backup, and still restores the rest", async () => {
+    const { bin, conf, files } = install();
+    const backup = await createBackup(files, bin, "app");
+    clobber(bin, conf);
+    unlinkSync(path.join(bin, "app"));
+    mkdirSync(path.join(bin, "app")); // a directory where the binary was: rename cannot replace it
+    writeFileSync(path.join(bin, "app", "x"), "");
+    await expect(restoreBackup(backup)).rejects.toThrow(/could not restore .*app.*the backup is kept in/);
+    expect(existsSync(backup.dir)).toBe(true);
+    expect(readFileSync(conf, "utf8")).toBe('{"version":"1.0.0"}');
+    expect(lstatSync(path.join(bin, "alias")).isSymbolicLink()).toBe(true);
+  });
+});

@@ -1,0 +1,251 @@
+// The fault suite: every way an update can go wrong, one row each. Every row asserts the exit status,
+// the error code and message, and that the previous version still runs with its receipt, alias and
+// updater byte-for-byte as before, with no backup or lock left behind. Real processes, real files,
+// the fake GitHub on loopback; no mocks.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { formatLock } from "../src/core/lock.js";
+import { runCliWith, type CliRun } from "./helpers/cli.js";
+import { fakeRelease, installedApp, tmpDir, type ReleaseOptions } from "./helpers/fake-app.js";
+import { startFakeGithub } from "./helpers/fake-github.js";
+
+const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/upkeep");
+const OLD_UPDATER = '#!/bin/sh\nif [ "$1" = -V ]; then echo "upkeep 0.0.1"; fi\n';
+let counted = 0;
+
+// axolotlsay 1.0.0 installed with an alias and an updater; the fake GitHub publishes 2.0.0 (built by `release`).
+async function world(release: ReleaseOptions = {}) {
+  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0", release), fakeRelease("1.0.0")] });
+  const app = installedApp({ receipt: { binary_aliases: { axolotlsay: ["axo"] } } });
+  symlinkSync("axolotlsay", path.join(app.bin, "axo"));
+  const updater = path.join(app.bin, "axolotlsay-update");
+  writeFileSync(updater, OLD_UPDATER, { mode: 0o755 });
+  const cache = path.join(app.home, ".cache", "upkeep");
+  const env: Record<string, string> = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, UPKEEP_LOCK_WAIT: "0.5" };
+  const snapshot = () => ({
+    receipt: readFileSync(app.receiptPath, "utf8"),
+    updater: readFileSync(updater, "utf8"),
+    run: spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout,
+    alias: spawnSync(path.join(app.bin, "axo"), { encoding: "utf8" }).stdout,
+  });
+  const before = snapshot();
+  const run = (argv: string[] = [], extra: Record<string, string> = {}) => runCliWith({ argv, env: { ...env, ...extra }, invokedAs: updater });
+  // The previous install is intact, and nothing of the failed attempt is left.
+  const expectIntact = () => {
+    expect(snapshot()).toEqual(before);
+    expect(before.run).toBe("axolotlsay 1.0.0\n");
+    expect(readdirSync(app.bin).filter((f) => f.startsWith(".")), "backup or staging left behind").toEqual([]);
+    expect(existsSync(path.join(cache, "locks", "axolotlsay.lock")), "lock left behind").toBe(false);
+  };
+  return { gh, app, env, updater, cache, run, expectIntact };
+}
+
+type Row = {
+  name: string;
+  release?: ReleaseOptions;
+  env?: Record<string, string>;
+  setup?: (w: Awaited<ReturnType<typeof world>>) => void;
+  code: string;
+  message: string;
+  restored: boolean;
+};
+
+const rows: Row[] = [
+  { name: "installer exits 1", release: { prelude: "echo 'disk full' >&2; exit 1" }, code: "INSTALLER_FAILED", message: "exited with status 1", restored: true },
+  {
+    name: "installer exits 1 after deleting the binaries",
+    release: { beforeReceipt: 'rm -f "$bindir/axolotlsay" "$bindir/axo" "$bindir/axolotlsay-update"; exit 1' },
+    code: "INSTALLER_FAILED",
+    message: "exited with status 1",
+    restored: true,
+  },
+  { name: "installer killed by SIGKILL midway", release: { beforeReceipt: "kill -9 $$" }, code: "INSTALLER_FAILED", message: "was killed by SIGKILL", restored: true },
+  { name: "installer exits 0 but installs nothing", release: { installerBody: "#!/bin/sh\nexit 0\n" }, code: "VERIFY_FAILED", message: "still says version 1.0.0, not 2.0.0", restored: true },
+  {
+    name: "installer exits 0 but writes a garbage receipt",
+    release: { beforeReceipt: 'mkdir -p "$HOME/.config/axolotlsay"; echo "{garbage" > "$HOME/.config/axolotlsay/axolotlsay-receipt.json"; exit 0' },
+    code: "VERIFY_FAILED",
+    message: "unreadable receipt",
+    restored: true,
+  },
+  {
+    name: "installer exits 0 but removes the receipt",
+    release: { beforeReceipt: 'rm -f "$HOME/.config/axolotlsay/axolotlsay-receipt.json"; exit 0' },
+    code: "VERIFY_FAILED",
+    message: "is gone",
+    restored: true,
+  },
+  {
+    name: "installer installs a binary that cannot execute",
+    release: { beforeReceipt: "printf '\\177ELF garbage' > \"$bindir/axolotlsay\"; chmod 755 \"$bindir/axolotlsay\"" },
+    code: "VERIFY_FAILED",
+    message: "cannot be executed",
+    restored: true,
+  },
+  {
+    name: "installer installs a binary without execute permission",
+    release: { beforeReceipt: 'chmod 644 "$bindir/axolotlsay"' },
+    code: "VERIFY_FAILED",
+    message: "missing or not executable",
+    restored: true,
+  },
+  {
+    name: "installer puts a broken <app>-update in place",
+    setup: (w) => {
+      const broken = path.join(w.app.home, "broken-updater");
+      writeFileSync(broken, "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+      w.env.FAKE_UPDATER = broken;
+    },
+    code: "VERIFY_FAILED",
+    message: "the new axolotlsay-update does not run",
+    restored: true,
+  },
+  { name: "the shell to run the installer is missing", env: { PATH: "/nonexistent" }, code: "INSTALLER_FAILED", message: "could not be started (ENOENT)", restored: true },
+  {
+    name: "prefix under a package-manager path",
+    setup: (w) => {
+      writeFileSync(w.app.receiptPath, readFileSync(w.app.receiptPath, "utf8").replace(w.app.prefix, "/opt/homebrew"));
+    },
+    code: "MANAGED_PREFIX",
+    message: "belongs to Homebrew",
+    restored: false,
+  },
+];
+
+describe("fault suite", () => {
+  afterAll(() => {
+    console.info(`fault suite: ${counted} fault cases, each leaving a working previous install`);
+  });
+
+  for (const row of rows) {
+    it(row.name, async () => {
+      counted++;
+      const w = await world(row.release);
+      row.setup?.(w);
+      if (row.code === "MANAGED_PREFIX") {
+        // Run "from" the managed directory so the receipt matches; nothing there is touched.
+        const r = await runCliWith({ argv: ["--json"], env: w.env, invokedAs: "/opt/homebrew/bin/axolotlsay-update" });
+        assertFailure(r, row);
+        expect(r.json?.error.hint).toBe("Update it with brew upgrade axolotlsay.");
+        expect(w.gh.log.filter((l) => l.server === "download")).toEqual([]);
+        return;
+      }
+      const r = await w.run(["--json"], row.env ?? {});
+      assertFailure(r, row);
+      w.expectIntact();
+    });
+  }
+
+  it("two concurrent updates: one updates, the other waits, then fails with LOCKED naming the holder", async () => {
+    counted++;
+    const w = await world({ prelude: "sleep 1.5" });
+    const [a, b] = await Promise.all([w.run(["--json"]), new Promise<CliRun>((r) => setTimeout(() => void w.run(["--json"]).then(r), 300))]);
+    expect(a.code).toBe(0);
+    expect(a.json?.result).toBe("updated");
+    expect(b.code).toBe(1);
+    expect(b.json?.error).toMatchObject({ code: "LOCKED", message: expect.stringContaining(`pid ${process.pid} on ${os.hostname()}`) });
+    expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
+    expect(existsSync(path.join(w.cache, "locks", "axolotlsay.lock"))).toBe(false);
+  });
+
+  it("a stale lock from a dead process is taken over", async () => {
+    counted++;
+    const w = await world();
+    const dead = Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout);
+    mkdirSync(path.join(w.cache, "locks"), { recursive: true });
+    writeFileSync(path.join(w.cache, "locks", "axolotlsay.lock"), formatLock({ pid: dead, host: os.hostname(), started: Date.now() - 5000, app: "axolotlsay", version: "0.1.0" }));
+    const r = await w.run(["--json"]);
+    expect(r.code).toBe(0);
+    expect(r.json?.result).toBe("updated");
+    expect(existsSync(path.join(w.cache, "locks", "axolotlsay.lock"))).toBe(false);
+  });
+
+  it("an update killed mid-install (backup left behind) is rolled back on the next run, which then updates", async () => {
+    counted++;
+    const w = await world();
+    // What a SIGKILLed upkeep leaves: a backup journal still "installing", and a half-done install.
+    const backup = path.join(w.app.bin, ".axolotlsay-upkeep-backup-dead01");
+    mkdirSync(backup);
+    copyFileSync(path.join(w.app.bin, "axolotlsay"), path.join(backup, "0-axolotlsay"));
+    writeFileSync(path.join(backup, "journal.json"), JSON.stringify({ version: 1, state: "installing", pid: 1, entries: [{ original: path.join(w.app.bin, "axolotlsay"), kind: "file", saved: path.join(backup, "0-axolotlsay"), mode: 0o755 }] }));
+    writeFileSync(path.join(w.app.bin, "axolotlsay"), "half-written", { mode: 0o755 });
+    const r = await w.run(["--json", "--check"]);
+    expect(r.code).toBe(100); // --check changes nothing, not even a recovery
+    const up = await w.run(["--json"]);
+    expect(up.code).toBe(0);
+    expect(up.json?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "RECOVERED" })]));
+    expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
+    expect(readdirSync(w.app.bin).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("a read-only prefix: NOT_WRITABLE with the owner, before anything is downloaded", async () => {
+    counted++;
+    const w = await world();
+    const isRoot = process.getuid?.() === 0;
+    let r: { code: number | null; stderr: string };
+    if (isRoot) {
+      // root may write anywhere: run the real executable as an unprivileged user instead.
+      for (let d = w.app.home; d !== path.dirname(d) && d.startsWith(os.tmpdir()); d = path.dirname(d)) chmodSync(d, 0o755);
+      copyFileSync(exe, w.updater);
+      const cp = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", w.updater], { env: w.env, encoding: "utf8" });
+      r = { code: cp.status, stderr: cp.stderr };
+      writeFileSync(w.updater, OLD_UPDATER, { mode: 0o755 });
+    } else {
+      chmodSync(w.app.bin, 0o555);
+      r = await w.run();
+      chmodSync(w.app.bin, 0o755);
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[NOT_WRITABLE]");
+    expect(r.stderr).toMatch(isRoot ? /is not writable by you; it belongs to root \(uid 0\)/ : /is not writable by you; it belongs to/);
+    expect(w.gh.log.filter((l) => l.server === "download")).toEqual([]);
+    w.expectIntact();
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`the updater is sent ${signal} while the installer runs: INTERRUPTED, previous version restored`, async () => {
+      counted++;
+      const w = await world({ beforeReceipt: "echo ready-to-hang; exec sleep 30" });
+      copyFileSync(exe, w.updater);
+      const beforeUpdater = readFileSync(w.updater);
+      const child = spawn(w.updater, ["--json"], { env: w.env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      const code = await new Promise<number | null>((resolve) => {
+        child.stderr.on("data", (d) => {
+          stderr += d;
+          if (stderr.includes("ready-to-hang")) child.kill(signal);
+        });
+        child.on("close", resolve);
+      });
+      expect(code).toBe(1);
+      const json = JSON.parse(stdout);
+      expect(json.error.code).toBe("INTERRUPTED");
+      expect(json.error.message).toContain("Restored axolotlsay 1.0.0");
+      expect(json.error.restored).toEqual(expect.arrayContaining([path.join(w.app.bin, "axolotlsay")]));
+      expect(readFileSync(w.updater).equals(beforeUpdater), "the running updater is restored byte for byte").toBe(true);
+      writeFileSync(w.updater, OLD_UPDATER, { mode: 0o755 });
+      w.expectIntact();
+      expect(spawnSync("pgrep", ["-f", "exec sleep 30|sleep 30"], { encoding: "utf8" }).stdout.trim()).toBe("");
+    });
+  }
+});
+
+function assertFailure(r: CliRun, row: Row): void {
+  const error = r.json?.error ?? {};
+  expect(r.code, r.stdout).toBe(1);
+  expect(error.code).toBe(row.code);
+  expect(error.message).toContain(row.message);
+  expect(error.hint).toBeTruthy();
+  if (row.restored) {
+    expect(error.message).toContain("Restored axolotlsay 1.0.0: the previous version is back in place");
+    expect(error.restored.length).toBeGreaterThan(0);
+  } else {
+    expect(error.restored).toBeUndefined();
+  }
+}
