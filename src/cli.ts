@@ -40,7 +40,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     }
     const app = appFromHost(host.invokedAs, host.platform, host.env);
     outcome.app = app;
-    secrets = [args.token, pickToken(app, undefined, host.env)?.value, host.env[appEnvVar(app, "GITHUB_TOKEN")], host.env.GITHUB_TOKEN].filter(
+    secrets = [args.token, pickToken(app, undefined, host.env)?.value, host.env[appEnvVar(app, "GITHUB_TOKEN")], host.env.GITHUB_TOKEN, ...proxyPasswords(host.env)].filter(
       (s): s is string => Boolean(s),
     );
     const chatty = !args.quiet && !args.json;
@@ -96,4 +96,18 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     }
   }
   return outcomeExitCode(outcome);
+}
+
+// Passwords inside proxy URLs, hidden like tokens.
+function proxyPasswords(env: Host["env"]): string[] {
+  const out: string[] = [];
+  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
+    try {
+      const password = new URL(env[name] ?? "").password;
+      if (password) out.push(password, decodeURIComponent(password));
+    } catch {
+      // not a URL
+    }
+  }
+  return out;
 }

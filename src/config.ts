@@ -122,6 +122,8 @@ export interface Config {
   attempts: number;
   userAgent: string;
   proxy: { http: string; https: string; noProxy: string };
+  /** Extra CA certificate files (PEM) to trust: UPKEEP_CA_FILE, NODE_EXTRA_CA_CERTS. */
+  caFiles: string[];
   installerPath: string | undefined;
   executablePath: string | undefined;
   hooks: UpdaterHooks;
@@ -166,6 +168,7 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
       https: env.https_proxy || env.HTTPS_PROXY || env.all_proxy || env.ALL_PROXY || "",
       noProxy: env.no_proxy || env.NO_PROXY || "",
     },
+    caFiles: [env.UPKEEP_CA_FILE, env.NODE_EXTRA_CA_CERTS].filter((f): f is string => Boolean(f)),
     installerPath: env.AXOUPDATER_INSTALLER_PATH || undefined,
     executablePath: options.executablePath,
     hooks: options.hooks ?? {},

@@ -155,6 +155,7 @@ async function withHttp<T>(config: Config, work: (http: Http) => Promise<T>): Pr
         timeoutMs: config.timeoutMs,
         userAgent: config.userAgent,
         proxy: config.proxy,
+        caFiles: config.caFiles,
         attempts: config.attempts,
         verbose: config.hooks.verbose,
       });

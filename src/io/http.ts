@@ -10,6 +10,8 @@ export interface HttpSettings {
   timeoutMs: number;
   userAgent: string;
   proxy: { http: string; https: string; noProxy: string };
+  /** PEM files of extra certificate authorities to trust besides the built-in ones. */
+  caFiles?: readonly string[];
   /** Attempts per request on network errors, 5xx and 429. */
   attempts: number;
   /** First backoff delay; doubled per attempt, with jitter. */
@@ -48,12 +50,17 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export async function createHttp(settings: HttpSettings): Promise<Http> {
   const undici = await import("undici");
   const t = settings.timeoutMs;
+  const ca = await extraCertificates(settings.caFiles ?? []);
+  const tls = ca ? { ca } : {};
   const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent({
     // Explicit values, so undici never falls back to the environment: the config layer chose them.
     httpProxy: settings.proxy.http,
     httpsProxy: settings.proxy.https,
     noProxy: settings.proxy.noProxy,
-    connect: { timeout: t },
+    connect: { timeout: t, ...tls },
+    // Through a proxy, the target's TLS is checked against the same authorities.
+    requestTls: tls,
+    proxyTls: tls,
     headersTimeout: t,
     bodyTimeout: t,
   });
@@ -99,8 +106,8 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
       try {
         res = await once(url, options);
       } catch (error) {
-        const mapped = classify(error, url, settings.timeoutMs, secrets);
-        const retryable = mapped.code === "NETWORK" || mapped.code === "TIMEOUT";
+        const mapped = classify(error, url, settings.timeoutMs, [...secrets, ...proxySecrets(settings.proxy)]);
+        const retryable = (mapped.code === "NETWORK" || mapped.code === "TIMEOUT") && mapped.details.final !== true;
         if (!retryable || last) throw mapped;
         const wait = backoff(backoffMs, attempt);
         say(`${mapped.message} Retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${settings.attempts}).`);
@@ -153,6 +160,24 @@ function flatten(headers: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
+// The built-in roots plus the given PEM files; undefined when there are none (Node's defaults apply).
+async function extraCertificates(files: readonly string[]): Promise<string[] | undefined> {
+  if (files.length === 0) return undefined;
+  const { rootCertificates } = await import("node:tls");
+  const { readFile } = await import("node:fs/promises");
+  const extra: string[] = [];
+  for (const file of files) {
+    try {
+      extra.push(await readFile(file, "utf8"));
+    } catch (error) {
+      throw new UpdaterError("TLS", `Cannot read the CA certificate file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {
+        hint: "Point UPKEEP_CA_FILE or NODE_EXTRA_CA_CERTS at a readable PEM file, or unset it.",
+      });
+    }
+  }
+  return [...rootCertificates, ...extra];
+}
+
 /** `Retry-After` in milliseconds (seconds or an HTTP date), or undefined. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
@@ -185,11 +210,22 @@ function classify(error: unknown, url: string, timeoutMs: number, secrets: (stri
     });
   }
   const text = redact(`${e.message ?? ""} ${e.cause?.message ?? ""}`.trim(), secrets);
-  if (TLS_CODE.test(code) || /certificate/i.test(text)) {
-    return new UpdaterError("NETWORK", `The TLS certificate of ${host} is not trusted (${code || text}).`, {
+  const proxyStatus = /Proxy response \((\d+)\)/.exec(text)?.[1];
+  if (proxyStatus) {
+    return new UpdaterError("NETWORK", `The proxy refused to connect to ${host} (it answered ${proxyStatus}; GET ${where}).`, {
       cause: error,
-      hint: "If your network inspects TLS, point NODE_EXTRA_CA_CERTS at your organisation's CA certificate (PEM file).",
-      details: { url: where, tls: true },
+      hint:
+        proxyStatus === "407" || proxyStatus === "401"
+          ? "Check the user and password in HTTPS_PROXY / HTTP_PROXY (http://user:password@proxy:port)."
+          : "Check the proxy in HTTPS_PROXY / HTTP_PROXY, and NO_PROXY for hosts that must be reached directly.",
+      details: { url: where, proxyStatus: Number(proxyStatus), final: true },
+    });
+  }
+  if (TLS_CODE.test(code) || /certificate/i.test(text)) {
+    return new UpdaterError("TLS", `The TLS certificate of ${host} is not trusted (${code || text}).`, {
+      cause: error,
+      hint: "If your network inspects TLS, point UPKEEP_CA_FILE or NODE_EXTRA_CA_CERTS at your organisation's CA certificate (a PEM file).",
+      details: { url: where },
     });
   }
   return new UpdaterError("NETWORK", `Could not reach ${host}: ${code || text || "connection failed"} (GET ${where}).`, {
@@ -197,6 +233,20 @@ function classify(error: unknown, url: string, timeoutMs: number, secrets: (stri
     hint: "Check your internet connection and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).",
     details: { url: where },
   });
+}
+
+// Passwords in proxy URLs, so an error quoting the proxy never shows them.
+function proxySecrets(proxy: HttpSettings["proxy"]): string[] {
+  const out: string[] = [];
+  for (const value of [proxy.http, proxy.https]) {
+    try {
+      const u = new URL(value);
+      if (u.password) out.push(u.password, decodeURIComponent(u.password));
+    } catch {
+      // not a URL: nothing to hide
+    }
+  }
+  return out;
 }
 
 function safeHost(url: string): string {

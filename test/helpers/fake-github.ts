@@ -3,6 +3,7 @@
 // headers reached which host. It keeps a request log and can inject errors and stalls.
 import { createHash } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { onTestFinished } from "vitest";
 
@@ -62,6 +63,8 @@ export interface FakeGithubOptions {
    * "redirect" to the download host as github.com does to its storage host.
    */
   gheDownloads?: "serve" | "redirect";
+  /** Serve both hosts over HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 /** The running fake. */
@@ -216,11 +219,12 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   }
 
   const serve = (server: "api" | "download"): http.Server => {
-    const s = http.createServer((req, res) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       answer(server, req, res).catch((error: unknown) => {
         if (!res.headersSent) send(res, 500, { message: String(error) });
       });
-    });
+    };
+    const s = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
     s.on("connection", (socket) => {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));
@@ -232,8 +236,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 
   const apiServer = serve("api");
   const downloadServer = serve("download");
-  apiOrigin = `http://127.0.0.1:${await listen(apiServer)}`;
-  downloadOrigin = `http://127.0.0.1:${await listen(downloadServer)}`;
+  const scheme = options.tls ? "https" : "http";
+  apiOrigin = `${scheme}://127.0.0.1:${await listen(apiServer)}`;
+  downloadOrigin = `${scheme}://127.0.0.1:${await listen(downloadServer)}`;
 
   const close = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();
