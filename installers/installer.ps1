@@ -365,6 +365,77 @@ function Add-ToPath {
     Write-Say "    `$env:Path = `"$BinDir;`$env:Path`""
 }
 
+# upkeep is ~100 MB (a JavaScript runtime inside), so apps share one copy per upkeep build:
+# %LOCALAPPDATA%\upkeep\Data\<version>-<sha256 prefix>\upkeep.exe, with <app>-update.exe a hard link to
+# it. users\ holds one file per link; a version no link uses any more is deleted. A full copy is
+# installed where a hard link cannot be made (another volume), or with UPKEEP_NO_SHARED_UPDATER=1.
+function Get-StoreRoot {
+    return Join-Path $env:LOCALAPPDATA 'upkeep\Data'
+}
+
+function Get-UserEntry {
+    param([string]$Path)
+    return ($Path -replace '[\\/:]', '%')
+}
+
+function Install-Updater {
+    param([string]$Staged, [string]$Sha256, [string]$BinDir)
+    $link = Join-Path $BinDir "$App-update.exe"
+    if (-not (Test-On "$env:UPKEEP_NO_SHARED_UPDATER")) {
+        try {
+            $versionDir = Join-Path (Get-StoreRoot) "$UpkeepVersion-$($Sha256.Substring(0, 12))"
+            $shared = Join-Path $versionDir 'upkeep.exe'
+            New-Item -ItemType Directory -Force -Path (Join-Path $versionDir 'users') | Out-Null
+            $reuse = (Test-Path -LiteralPath $shared) -and ((Get-FileHash -Algorithm SHA256 -LiteralPath $shared).Hash.ToLowerInvariant() -eq $Sha256)
+            if (-not $reuse) {
+                $tmp = Join-Path $versionDir ".upkeep.$PID.exe"
+                Copy-Item -Force -LiteralPath $Staged -Destination $tmp
+                Move-Item -Force -LiteralPath $tmp -Destination $shared
+            }
+            $staged = Join-Path $script:Staging "$App-update.link.exe"
+            New-Item -ItemType HardLink -Path $staged -Target $shared | Out-Null
+            Move-Item -Force -LiteralPath $staged -Destination $link
+            Set-Content -LiteralPath (Join-Path $versionDir "users\$(Get-UserEntry $link)") -Value $link
+            Write-Say "  $App-update.exe -> $shared"
+            Remove-UnusedUpdaters
+            return
+        } catch {
+            Write-Detail "  could not link to the shared updater; installing a copy"
+        }
+    }
+    Move-Item -Force -LiteralPath $Staged -Destination $link
+    Write-Say "  $App-update.exe"
+    Remove-UnusedUpdaters
+}
+
+# Deletes store versions no link uses any more. A hard link cannot be followed back to its store
+# file, so a link still uses a version when its file has that version's hash.
+function Remove-UnusedUpdaters {
+    $root = Get-StoreRoot
+    if (-not (Test-Path -LiteralPath $root)) {
+        return
+    }
+    foreach ($dir in @(Get-ChildItem -LiteralPath $root -Directory)) {
+        $live = $false
+        $prefix = ($dir.Name -split '-')[-1]
+        $users = Join-Path $dir.FullName 'users'
+        if (Test-Path -LiteralPath $users) {
+            foreach ($entry in @(Get-ChildItem -LiteralPath $users -File)) {
+                $usedBy = Get-Content -LiteralPath $entry.FullName -TotalCount 1
+                if ($usedBy -and (Test-Path -LiteralPath $usedBy) -and (Get-FileHash -Algorithm SHA256 -LiteralPath $usedBy).Hash.ToLowerInvariant().StartsWith($prefix)) {
+                    $live = $true
+                } else {
+                    Remove-Item -Force -LiteralPath $entry.FullName
+                }
+            }
+        }
+        if (-not $live) {
+            # A copy that is running cannot be deleted yet; the next install tries again.
+            Remove-Item -Recurse -Force -LiteralPath $dir.FullName -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 function Install-App {
     if ($Help) {
         Get-Help $PSCommandPath -Detailed
@@ -449,8 +520,7 @@ function Install-App {
         }
     }
     if ($null -ne $updater) {
-        Move-Item -Force -LiteralPath $updater -Destination (Join-Path $where.BinDir "$App-update.exe")
-        Write-Say "  $App-update.exe"
+        Install-Updater $updater $u.Sha256 $where.BinDir
     }
 
     if ($withUpdater) {

@@ -404,6 +404,73 @@ resolve_install_dir() {
     if [ "$LAYOUT" = cargo-home ]; then BIN_DIR="$PREFIX/bin"; else BIN_DIR=$PREFIX; fi
 }
 
+# ---- the updater ------------------------------------------------------------------------
+
+# upkeep is ~100 MB (a JavaScript runtime inside), so apps share one copy per upkeep build:
+# <store>/<upkeep version>-<sha256 prefix>/upkeep, with <app>-update a symlink to it. Each version
+# directory keeps, in users/, one file per link that uses it; a version no link uses is deleted.
+# A full copy is installed where links cannot be made, or with UPKEEP_NO_SHARED_UPDATER=1.
+store_root() {
+    printf '%s' "${XDG_DATA_HOME:-$HOME/.local/share}/upkeep"
+}
+
+# The name of a link's entry in users/: its path with '/' turned into '%'.
+user_entry() {
+    printf '%s' "$1" | sed 's|/|%|g'
+}
+
+# install_updater STAGED_FILE SHA256
+install_updater() {
+    link="$BIN_DIR/$APP-update"
+    if ! is_on "${UPKEEP_NO_SHARED_UPDATER:-}"; then
+        version_dir="$(store_root)/$UPKEEP_VERSION-$(printf '%s' "$2" | cut -c 1-12)"
+        shared="$version_dir/upkeep"
+        if [ -f "$shared" ] && [ "$(sha256_of "$shared")" = "$2" ]; then
+            say_verbose "  reusing $shared"
+        elif mkdir -p "$version_dir/users" 2>/dev/null && cp "$1" "$version_dir/.upkeep.$$" 2>/dev/null; then
+            chmod 755 "$version_dir/.upkeep.$$"
+            mv -f "$version_dir/.upkeep.$$" "$shared" || shared=''
+        else
+            shared=''
+        fi
+        if [ -n "$shared" ] && mkdir -p "$version_dir/users" && ln -s "$shared" "$STAGE/$APP-update.link" 2>/dev/null &&
+            mv -f "$STAGE/$APP-update.link" "$link"; then
+            printf '%s\n' "$link" >"$version_dir/users/$(user_entry "$link")"
+            say "  $APP-update -> $shared"
+            collect_store
+            return
+        fi
+        rm -f "$STAGE/$APP-update.link"
+        say_verbose "  could not link to the shared updater; installing a copy"
+    fi
+    chmod 755 "$1"
+    mv -f "$1" "$link" || die 1 "could not move $APP-update into $BIN_DIR"
+    say "  $APP-update"
+    collect_store
+}
+
+# Deletes store versions that no link uses any more (entries whose link now points elsewhere go first).
+collect_store() {
+    for dir in "$(store_root)"/*/; do
+        [ -d "$dir" ] || continue
+        dir=${dir%/}
+        live=0
+        for entry in "$dir"/users/*; do
+            [ -f "$entry" ] || continue
+            used_by=$(cat "$entry")
+            if [ -L "$used_by" ] && [ "$(readlink "$used_by")" = "$dir/upkeep" ]; then
+                live=1
+            else
+                rm -f "$entry"
+            fi
+        done
+        if [ "$live" = 0 ]; then
+            rm -rf "$dir"
+            say_verbose "  removed the unused shared updater $dir"
+        fi
+    done
+}
+
 # ---- receipt ----------------------------------------------------------------------------
 
 # A JSON string literal for $1 (backslash, quote and control characters escaped; UTF-8 kept).
@@ -588,6 +655,7 @@ main() {
             set -- $upicked
             fetch "$2" "$3" "$STAGE/$APP-update"
             updater="$APP-update"
+            updater_sum=$3
         else
             warn "this release has no $APP-update for $target; updates will not be available"
         fi
@@ -612,9 +680,7 @@ $ALIASES
 EOF
     done
     if [ -n "$updater" ]; then
-        chmod 755 "$STAGE/$updater"
-        mv -f "$STAGE/$updater" "$BIN_DIR/$updater" || die 1 "could not move $updater into $BIN_DIR"
-        say "  $updater"
+        install_updater "$STAGE/$updater" "$updater_sum"
     fi
 
     if [ "$with_updater" = 1 ]; then write_receipt; fi

@@ -3,7 +3,7 @@
 // updater byte-for-byte as before, with no backup or lock left behind. Real processes, real files,
 // the fake GitHub on loopback; no mocks.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -180,6 +180,34 @@ describe("fault suite", () => {
     expect(up.json?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "RECOVERED" })]));
     expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
     expect(readdirSync(w.app.bin).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("a failed install that had already switched to a new shared upkeep (and deleted the old one) is rolled back whole", async () => {
+    counted++;
+    const w = await world({
+      beforeReceipt: [
+        'new="$HOME/.local/share/upkeep/0.2.0-bbbbbbbbbbbb"',
+        'mkdir -p "$new/users"',
+        'printf \'#!/bin/sh\\necho "upkeep 0.2.0"\\n\' > "$new/upkeep"; chmod 755 "$new/upkeep"',
+        'ln -sf "$new/upkeep" "$bindir/axolotlsay-update"',
+        'rm -rf "$HOME/.local/share/upkeep/0.1.0-aaaaaaaaaaaa"',
+        "exit 1",
+      ].join("\n"),
+    });
+    // The updater is a link into upkeep's shared store, as our installers make it.
+    const oldDir = path.join(w.app.home, ".local", "share", "upkeep", "0.1.0-aaaaaaaaaaaa");
+    mkdirSync(path.join(oldDir, "users"), { recursive: true });
+    writeFileSync(path.join(oldDir, "upkeep"), OLD_UPDATER, { mode: 0o755 });
+    const entry = path.join(oldDir, "users", w.updater.replaceAll("/", "%"));
+    writeFileSync(entry, `${w.updater}\n`);
+    rmSync(w.updater);
+    symlinkSync(path.join(oldDir, "upkeep"), w.updater);
+    const r = await w.run(["--json"]);
+    assertFailure(r, { name: "", code: "INSTALLER_FAILED", message: "exited with status 1", restored: true });
+    expect(readlinkSync(w.updater)).toBe(path.join(oldDir, "upkeep"));
+    expect(readFileSync(w.updater, "utf8")).toBe(OLD_UPDATER);
+    expect(readFileSync(entry, "utf8")).toBe(`${w.updater}\n`);
+    w.expectIntact();
   });
 
   it("a read-only prefix: NOT_WRITABLE with the owner, before anything is downloaded", async () => {

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { chmod, copyFile, lstat, mkdtemp, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** One file as it was before the update. */
@@ -11,6 +11,12 @@ export interface BackupEntry {
   /** Where the link pointed (symlinks). */
   target?: string;
   mode?: number;
+  /**
+   * A link to a file outside the backed-up directory (the shared updater in upkeep's store) keeps a
+   * copy of that file too, and its store `users/` entry: the installer may delete an unused store
+   * version, and a restored link must not dangle.
+   */
+  linked?: { path: string; saved: string; mode: number; userEntry?: { path: string; text: string } };
 }
 
 /** A backup of everything an installer may replace, with a journal so a crashed run can be undone. */
@@ -42,7 +48,18 @@ export async function createBackup(files: readonly string[], dir: string, app: s
     if (!info) {
       entries.push({ original, kind: "absent" });
     } else if (info.isSymbolicLink()) {
-      entries.push({ original, kind: "symlink", target: await readlink(original) });
+      const target = await readlink(original);
+      const entry: BackupEntry = { original, kind: "symlink", target };
+      const resolved = path.resolve(path.dirname(original), target);
+      const targetInfo = await stat(resolved).catch(() => undefined);
+      if (targetInfo?.isFile() && path.dirname(resolved) !== path.dirname(original)) {
+        const saved = path.join(backupDir, `${n++}-linked-${path.basename(resolved)}`);
+        await copyFile(resolved, saved, constants.COPYFILE_FICLONE);
+        const userPath = path.join(path.dirname(resolved), "users", original.replaceAll("/", "%"));
+        const text = await readFile(userPath, "utf8").catch(() => undefined);
+        entry.linked = { path: resolved, saved, mode: targetInfo.mode & 0o7777, ...(text !== undefined ? { userEntry: { path: userPath, text } } : {}) };
+      }
+      entries.push(entry);
     } else {
       const saved = path.join(backupDir, `${n++}-${path.basename(original)}`);
       await copyFile(original, saved, constants.COPYFILE_FICLONE);
@@ -84,6 +101,7 @@ export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new S
         }
         if (e.mode !== undefined) await chmod(e.original, e.mode);
       } else if (e.kind === "symlink" && e.target !== undefined) {
+        if (e.linked) await restoreLinked(e.linked);
         await rm(tmp, { force: true });
         await symlink(e.target, tmp);
         await rename(tmp, e.original);
@@ -100,6 +118,21 @@ export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new S
   if (errors.length) throw new Error(`could not restore ${errors.join("; ")} (the backup is kept in ${b.dir})`);
   await rm(b.dir, { recursive: true, force: true });
   return restored;
+}
+
+// Puts back the file a link points to (and its store entry) if the failed install removed them.
+async function restoreLinked(linked: NonNullable<BackupEntry["linked"]>): Promise<void> {
+  if (!(await stat(linked.path).catch(() => undefined))) {
+    await mkdir(path.dirname(linked.path), { recursive: true });
+    const tmp = `${linked.path}.upkeep-restore-${process.pid}`;
+    await copyFile(linked.saved, tmp);
+    await chmod(tmp, linked.mode);
+    await rename(tmp, linked.path);
+  }
+  if (linked.userEntry) {
+    await mkdir(path.dirname(linked.userEntry.path), { recursive: true });
+    await writeFile(linked.userEntry.path, linked.userEntry.text);
+  }
 }
 
 /** The update succeeded: mark the journal done, then delete the backup. */

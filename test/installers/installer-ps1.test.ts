@@ -42,7 +42,7 @@ const rendered = () => {
 
 // Cmdlets the installer may call besides its own functions.
 const CMDLETS = new Set(
-  "Add-Content ConvertTo-Json ConvertTo-SecureString Expand-Archive ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(" "),
+  "Add-Content ConvertTo-Json ConvertTo-SecureString Copy-Item Expand-Archive Get-ChildItem Get-Content Set-Content ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(" "),
 );
 
 describe("installer.ps1", () => {
@@ -119,6 +119,17 @@ describe("installer.ps1", () => {
     expect(fn.text).toContain("release_type = 'github'");
     expect(fn.text).toContain("UTF8Encoding $false");
     expect(fn.text).toMatch(/WriteAllText\(\$tmp[\s\S]*Move-Item -Force -LiteralPath \$tmp/);
+  });
+
+  it("shares one upkeep per build: a hard link into %LOCALAPPDATA%\\upkeep\\Data, a copy when that fails, unused versions removed", () => {
+    const fn = (name: string) => template.slice(template.indexOf(`function ${name}`), template.indexOf("\nfunction ", template.indexOf(`function ${name}`) + 1));
+    const install = fn("Install-Updater");
+    expect(install).toContain("New-Item -ItemType HardLink -Path $staged -Target $shared");
+    expect(install).toMatch(/catch \{[\s\S]*installing a copy[\s\S]*Move-Item -Force -LiteralPath \$Staged -Destination \$link/);
+    expect(install).toContain("UPKEEP_NO_SHARED_UPDATER");
+    expect(fn("Get-StoreRoot")).toContain("'upkeep\\Data'");
+    expect(fn("Remove-UnusedUpdaters")).toContain("Remove-Item -Recurse -Force -LiteralPath $dir.FullName");
+    expect(template).toContain("Install-Updater $updater $u.Sha256 $where.BinDir");
   });
 
   it("verifies every download's SHA-256 before using it, and exits 3 when there is no Windows build", () => {

@@ -44,6 +44,7 @@ for (const shell of SHELLS) {
       expect(version(path.join(w.bin, "axolotlsay"))).toBe("axolotlsay 1.0.0 x86_64-unknown-linux-gnu");
       expect(readlinkSync(path.join(w.bin, "axolotl"))).toBe("axolotlsay");
       expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+      expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toMatch(new RegExp(`^${w.home}/\\.local/share/upkeep/\\d+\\.\\d+\\.\\d+-[0-9a-f]{12}/upkeep$`));
       // The receipt has exactly today's cargo-dist keys, types and order, and upkeep reads it.
       const text = readFileSync(w.receiptPath, "utf8");
       const raw = JSON.parse(text);
@@ -164,6 +165,57 @@ for (const shell of SHELLS) {
       expect(again.stdout).not.toContain("To add");
       expect(snapshot()).toEqual(first);
       expect(listing(w.bin)).toEqual(["axolotl", "axolotlsay", "axolotlsay-update"]);
+    });
+
+    it("shares one upkeep per build between apps, as a link from each <app>-update", async () => {
+      const w = await world();
+      const store = path.join(w.home, ".local", "share", "upkeep");
+      expect((await w.run(shell)).code).toBe(0);
+      const versions = listing(store);
+      expect(versions).toHaveLength(1);
+      expect(versions[0]).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+      const shared = path.join(store, versions[0]!, "upkeep");
+      expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toBe(shared);
+      // A second app whose release ships the same upkeep build reuses it.
+      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => '#!/bin/sh\necho "updater 1.0.0"\n' });
+      const gh2 = await startFakeGithub({ releases: [releaseFromDir(other, "v3.0.0")] });
+      const r2 = await runScript(shell, path.join(other, "otherapp-installer.sh"), { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: gh2.gheBase });
+      expect(r2.code).toBe(0);
+      expect(readlinkSync(path.join(w.bin, "otherapp-update"))).toBe(shared);
+      expect(listing(path.join(store, versions[0]!, "users"))).toHaveLength(2);
+      expect(version(path.join(w.bin, "otherapp-update"))).toBe("updater 1.0.0");
+    });
+
+    it("moving one app to a new upkeep keeps the old one for the other app, then removes it when unused", async () => {
+      const w = await world();
+      const store = path.join(w.home, ".local", "share", "upkeep");
+      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => '#!/bin/sh\necho "updater 1.0.0"\n' });
+      const gh2 = await startFakeGithub({ releases: [releaseFromDir(other, "v3.0.0")] });
+      const otherEnv = { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: gh2.gheBase };
+      expect((await w.run(shell)).code).toBe(0);
+      expect((await runScript(shell, path.join(other, "otherapp-installer.sh"), otherEnv)).code).toBe(0);
+      const [old] = listing(store);
+      // axolotlsay 2.0.0 ships a different upkeep build.
+      const v2 = makeRelease({ version: "2.0.0", updater: () => "#!/bin/sh\necho 'updater 2.0.0'\n" });
+      const gh3 = await startFakeGithub({ releases: [releaseFromDir(v2, "v2.0.0")] });
+      expect((await runScript(shell, path.join(v2, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh3.gheBase })).code).toBe(0);
+      expect(listing(store)).toHaveLength(2);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 2.0.0");
+      expect(version(path.join(w.bin, "otherapp-update"))).toBe("updater 1.0.0");
+      // otherapp moves to a copy: nothing uses the old build any more, so it goes.
+      expect((await runScript(shell, path.join(other, "otherapp-installer.sh"), { ...otherEnv, UPKEEP_NO_SHARED_UPDATER: "1" })).code).toBe(0);
+      expect(lstatSync(path.join(w.bin, "otherapp-update")).isFile()).toBe(true);
+      expect(listing(store)).not.toContain(old);
+      expect(listing(store)).toHaveLength(1);
+    });
+
+    it("installs a full copy of upkeep where the shared store cannot be written", async () => {
+      const w = await world();
+      const file = path.join(w.home, "not-a-dir");
+      writeFileSync(file, "");
+      expect((await w.run(shell, { XDG_DATA_HOME: file })).code).toBe(0);
+      expect(lstatSync(path.join(w.bin, "axolotlsay-update")).isFile()).toBe(true);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
     });
 
     it("<APP>_DISABLE_UPDATE=1: no updater and no receipt", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createBackup, discardBackup, recoverBackups, restoreBackup } from "../../src/io/backup.js";
@@ -77,5 +77,26 @@ describe("backup and restore", () => {
     expect(existsSync(backup.dir)).toBe(true);
     expect(readFileSync(conf, "utf8")).toBe('{"version":"1.0.0"}');
     expect(lstatSync(path.join(bin, "alias")).isSymbolicLink()).toBe(true);
+  });
+
+  it("a link to the shared updater keeps its target: restored even if the store version was deleted", async () => {
+    const bin = tmpDir();
+    const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa");
+    mkdirSync(path.join(store, "users"), { recursive: true });
+    writeFileSync(path.join(store, "upkeep"), "shared updater 0.1.0", { mode: 0o755 });
+    const link = path.join(bin, "app-update");
+    symlinkSync(path.join(store, "upkeep"), link);
+    const entry = path.join(store, "users", link.replaceAll("/", "%"));
+    writeFileSync(entry, `${link}\n`);
+    const backup = await createBackup([link], bin, "app");
+    // The new installer links to another version and deletes the now unused one.
+    unlinkSync(link);
+    symlinkSync("/elsewhere/upkeep", link);
+    rmSync(store, { recursive: true });
+    await restoreBackup(backup);
+    expect(readlinkSync(link)).toBe(path.join(store, "upkeep"));
+    expect(readFileSync(link, "utf8")).toBe("shared updater 0.1.0");
+    expect(statSync(path.join(store, "upkeep")).mode & 0o777).toBe(0o755);
+    expect(readFileSync(entry, "utf8")).toBe(`${link}\n`);
   });
 });
