@@ -6,6 +6,7 @@ import { redact } from "./core/redact.js";
 import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
 import { toUpdaterError } from "./errors.js";
 import { locateInvoked } from "./io/paths.js";
+import { createSpinner } from "./cli-progress.js";
 import { checkForUpdate, update } from "./updater.js";
 import { VERSION } from "./version.js";
 
@@ -26,6 +27,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
   const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
   let args: CliArgs | undefined;
   let secrets: string[] = [];
+  let spinner: ReturnType<typeof createSpinner> | undefined;
   const say = (line: string): void => out.stderr(`${redact(line, secrets)}\n`);
 
   try {
@@ -45,6 +47,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     );
     const chatty = !args.quiet && !args.json;
     if (chatty) say("Checking for updates...");
+    // A spinner only for people watching a terminal: never in pipes, --quiet or --json.
+    spinner = chatty && host.stderrIsTTY ? createSpinner((t) => out.stderr(t)) : undefined;
     const options = {
       app,
       request: args.request,
@@ -59,8 +63,23 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       cacheDir: host.cacheDir,
       ...(host.signal ? { signal: host.signal } : {}),
       hooks: {
-        ...(args.verbose ? { verbose: (line: string) => say(`  ${line}`) } : {}),
-        ...(args.quiet ? {} : { installerOutput: (text: string) => out.stderr(redact(text, secrets)) }),
+        ...(args.verbose
+          ? {
+              verbose: (line: string) => {
+                spinner?.pause();
+                say(`  ${line}`);
+              },
+            }
+          : {}),
+        ...(args.quiet
+          ? {}
+          : {
+              installerOutput: (text: string) => {
+                spinner?.pause();
+                out.stderr(redact(text, secrets));
+              },
+            }),
+        ...(spinner ? { progress: spinner.update } : {}),
       },
     };
     if (args.check) {
@@ -88,6 +107,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     };
   }
 
+  spinner?.pause();
   if (args?.json ?? wantsJson) {
     out.stdout(`${JSON.stringify(outcomeJson(outcome))}\n`);
   } else {

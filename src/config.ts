@@ -73,7 +73,15 @@ export interface UpdaterHooks {
   verbose?(line: string): void;
   /** A chunk of the installer's stdout or stderr. */
   installerOutput?(text: string): void;
+  /** Long steps starting, advancing and ending (for a progress display). */
+  progress?(event: ProgressEvent): void;
 }
+
+/** What {@link UpdaterHooks.progress} reports. */
+export type ProgressEvent =
+  | { step: "download"; name: string; received: number; total: number | undefined }
+  | { step: "install"; name: string }
+  | { step: "done" };
 
 /** Options of the library calls (`checkForUpdate`, `update`, `loadReceipt`). */
 export interface UpdaterOptions {

@@ -3,7 +3,8 @@ import { checksumFromText, type ChecksumSource } from "./core/checksum.js";
 import { installerBodyProblem, MAX_INSTALLER_BYTES } from "./core/installer.js";
 import type { InstallPlan } from "./core/plan.js";
 import { UpdaterError } from "./errors.js";
-import type { Http, HttpResponse } from "./io/http.js";
+import type { GetOptions, Http, HttpResponse } from "./io/http.js";
+import type { ProgressEvent } from "./config.js";
 import type { Asset, Warning } from "./types.js";
 
 /** A verified installer, still only in memory. */
@@ -18,10 +19,10 @@ export interface FetchedInstaller {
  * Downloads a release asset. With a token the API address is used (works for private repositories);
  * the HTTP layer keeps the token off the storage host it redirects to.
  */
-export async function downloadAsset(http: Http, asset: Asset, viaApi: boolean, maxBytes: number): Promise<HttpResponse> {
+export async function downloadAsset(http: Http, asset: Asset, viaApi: boolean, maxBytes: number, onProgress?: GetOptions["onProgress"]): Promise<HttpResponse> {
   const useApi = viaApi && asset.apiUrl !== undefined;
   const url = useApi ? (asset.apiUrl as string) : asset.downloadUrl;
-  const res = await http.get(url, { accept: useApi ? "application/octet-stream" : "*/*", maxBytes });
+  const res = await http.get(url, { accept: useApi ? "application/octet-stream" : "*/*", maxBytes, onProgress });
   if (res.status < 200 || res.status >= 300) {
     throw new UpdaterError("DOWNLOAD_FAILED", `Downloading ${asset.name} failed: ${res.status} from ${res.url}.`, {
       hint: res.status === 404 ? "The release asset is missing or private; check the release page, or give a token." : "Try again later.",
@@ -35,8 +36,19 @@ export async function downloadAsset(http: Http, asset: Asset, viaApi: boolean, m
  * Fetches the installer and proves it is one: a 2xx, non-empty, bounded script that is not an HTML
  * page and matches the release's published SHA-256 when there is one. Nothing is written or run here.
  */
-export async function fetchInstaller(http: Http, plan: InstallPlan, viaApi: boolean, warnings: Warning[]): Promise<FetchedInstaller> {
-  const res = await downloadAsset(http, plan.asset, viaApi, MAX_INSTALLER_BYTES + 1);
+export async function fetchInstaller(
+  http: Http,
+  plan: InstallPlan,
+  viaApi: boolean,
+  warnings: Warning[],
+  progress?: (event: ProgressEvent) => void,
+): Promise<FetchedInstaller> {
+  const name = plan.asset.name;
+  progress?.({ step: "download", name, received: 0, total: plan.asset.size });
+  const res = await downloadAsset(http, plan.asset, viaApi, MAX_INSTALLER_BYTES + 1, (received, total) =>
+    progress?.({ step: "download", name, received, total: total ?? plan.asset.size }),
+  );
+  progress?.({ step: "done" });
   const problem = installerBodyProblem(res.body, plan.kind, res.headers["content-type"]);
   if (problem) {
     throw new UpdaterError("DOWNLOAD_FAILED", `The installer ${plan.asset.name} from ${res.url} is unusable: ${problem}. Nothing was run.`, {

@@ -60,7 +60,10 @@ async function run(t: TransactionInput): Promise<void> {
   const { config, release, plan } = t;
   const command = installerCommand(config.platform, t.scriptPath);
   config.hooks.verbose?.(`Running ${command.file} ${command.args.join(" ")} with CARGO_DIST_FORCE_INSTALL_DIR=${plan.installRoot}`);
-  const exit = await runInstaller({ command, env: plan.env, cwd: config.cwd, onOutput: config.hooks.installerOutput, signal: config.signal });
+  config.hooks.progress?.({ step: "install", name: plan.asset.name });
+  const exit = await runInstaller({ command, env: plan.env, cwd: config.cwd, onOutput: config.hooks.installerOutput, signal: config.signal }).finally(() =>
+    config.hooks.progress?.({ step: "done" }),
+  );
   if (config.signal?.aborted) {
     throw new UpdaterError("INTERRUPTED", `The update of ${config.app} was interrupted while its installer ran.`, {
       hint: `Run ${config.app}-update again when you are ready.`,

@@ -123,7 +123,7 @@ async function install(config: Config, http: Http, loaded: LoadedReceipt, where:
     scriptPath = path.resolve(config.cwd, config.installerPath);
     verbose?.(`Using the installer at ${scriptPath} (AXOUPDATER_INSTALLER_PATH)`);
   } else {
-    const fetched = await fetchInstaller(http, plan, config.token !== undefined, warnings);
+    const fetched = await fetchInstaller(http, plan, config.token !== undefined, warnings, config.hooks.progress);
     verbose?.(`Downloaded ${plan.asset.name} from ${fetched.url} (sha256 ${fetched.sha256}${fetched.verified ? ", verified" : ", no published checksum"})`);
     const staged = await stageInstaller(fetched.body, plan.asset.name, config.tmpDir);
     scriptPath = staged.path;

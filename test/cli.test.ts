@@ -229,6 +229,22 @@ describe("cli: terminals and odd paths", () => {
     expect((await runCliWith({ env })).stderr).not.toContain("\u001b[");
   });
 
+  it("shows a spinner for the download and the installer on a terminal, never when piped, --quiet or --json", async () => {
+    const w = await world();
+    const tty = await runCliWith({ env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update"), stderrIsTTY: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain("\r\u001b[2K");
+    expect(tty.stderr).toMatch(/Downloading axolotlsay-installer\.sh \(\d/);
+    expect(tty.stderr).toContain("Running axolotlsay-installer.sh");
+    expect(tty.stderr.trimEnd().split("\n").at(-1)).toBe("New release 2.0.0 installed!");
+    for (const [argv, isTTY] of [[["--force"], false], [["--force", "--quiet"], true], [["--force", "--json"], true]] as const) {
+      const r = await runCliWith({ argv: [...argv], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update"), stderrIsTTY: isTTY });
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain("\r");
+      expect(r.stderr).not.toContain("Downloading");
+    }
+  });
+
   it("works with spaces in TMPDIR and in the install prefix", async () => {
     const w = await world();
     const spaced = path.join(w.app.home, "my temp dir");

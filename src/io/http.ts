@@ -33,6 +33,8 @@ export interface HttpResponse {
 export interface GetOptions {
   accept?: string;
   maxBytes?: number;
+  /** Called as the body arrives: bytes so far, and the announced total when there is one. */
+  onProgress?: ((received: number, total: number | undefined) => void) | undefined;
 }
 
 /** GETs with timeouts, retries and redirect handling that keeps the token on its origin. */
@@ -92,7 +94,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
         current = next;
         continue;
       }
-      const body = await readBounded(res, options.maxBytes ?? DEFAULT_MAX_BYTES, current);
+      const body = await readBounded(res, options.maxBytes ?? DEFAULT_MAX_BYTES, current, options.onProgress);
       say(`GET ${current}${headers.authorization ? " (with token)" : ""} → ${res.statusCode} (${body.length} bytes, ${Date.now() - started} ms)`);
       return { url: current, status: res.statusCode, headers: flatten(res.headers), body };
     }
@@ -126,7 +128,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
   return { get, close: () => dispatcher.close() };
 }
 
-async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: string): Promise<Buffer> {
+async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: string, onProgress?: GetOptions["onProgress"]): Promise<Buffer> {
   const declared = Number(res.headers["content-length"]);
   const tooBig = (): UpdaterError =>
     new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${maxBytes}-byte limit for this download.`, {
@@ -150,6 +152,7 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
       throw tooBig();
     }
     chunks.push(chunk as Buffer);
+    onProgress?.(size, Number.isFinite(declared) ? declared : undefined);
   }
   return Buffer.concat(chunks);
 }
