@@ -5,9 +5,7 @@ import { appEnvVar } from "./core/env-name.js";
 import { redact } from "./core/redact.js";
 import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
 import { toUpdaterError } from "./errors.js";
-import { locateInvoked } from "./io/paths.js";
 import { createSpinner } from "./cli-progress.js";
-import { checkForUpdate, update } from "./updater.js";
 import { VERSION } from "./version.js";
 
 /** Where the CLI writes; the real process streams in production, strings in tests. */
@@ -56,7 +54,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       dryRun: args.dryRun,
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
-      executablePath: await locateInvoked(host.invokedAs, host.cwd, host.env.PATH, host.platform),
+      executablePath: await (await import("./io/paths.js")).locateInvoked(host.invokedAs, host.cwd, host.env.PATH, host.platform),
       env: host.env,
       platform: host.platform,
       cwd: host.cwd,
@@ -82,6 +80,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
         ...(spinner ? { progress: spinner.update } : {}),
       },
     };
+    // Loaded only once there is work to do: --help, -V and usage errors stay fast.
+    const { checkForUpdate, update } = await import("./updater.js");
     if (args.check) {
       const r = await checkForUpdate(options);
       Object.assign(outcome, {

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Config } from "./config.js";
 import { parseReceipt } from "./core/receipt.js";
 import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
-import { compareVersions } from "./core/version.js";
+import { compareVersions } from "./core/compare.js";
 import { UpdaterError } from "./errors.js";
 import { isExecutable, probe } from "./io/probe.js";
 import { readFirstReceipt } from "./io/receipt-file.js";

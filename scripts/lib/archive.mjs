@@ -49,7 +49,7 @@ function header(name, size, mode, mtime, type) {
 
 /** xz-compresses with the system `xz` (liblzma is not part of Node). */
 export function xz(data) {
-  return execFileSync("xz", ["-6", "-T1", "-c"], { input: data, maxBuffer: 1024 * 1024 * 1024 });
+  return execFileSync("xz", ["-6", "-T0", "-c"], { input: data, maxBuffer: 1024 * 1024 * 1024 });
 }
 
 /** A zip archive (deflated entries, Unix modes in the external attributes). */

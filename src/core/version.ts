@@ -1,22 +1,14 @@
-import semver from "semver";
+// semver.org's own pattern. Checking a version needs no semver library, which keeps start-up light
+// (comparing does: see compare.ts).
+const STRICT =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
 /**
  * `text` if it is a strict semantic version (`1.2.3`, `1.2.3-rc.1+build.5`), else undefined.
  * No leading `v`, `=` or spaces, no leading zeros: the rules of Rust's `semver` crate that axoupdater uses.
  */
 export function strictVersion(text: string): string | undefined {
-  const parsed = semver.parse(text);
-  if (parsed === null) return undefined;
-  const full = parsed.build.length > 0 ? `${parsed.version}+${parsed.build.join(".")}` : parsed.version;
-  return full === text ? full : undefined;
-}
-
-/**
- * Compares two versions like axoupdater (Rust semver): precedence first, then build metadata,
- * so `1.0.0` < `1.0.0+1`. Returns -1, 0 or 1.
- */
-export function compareVersions(a: string, b: string): -1 | 0 | 1 {
-  return semver.compareBuild(a, b);
+  return STRICT.test(text) && text.length <= 256 ? text : undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type GithubReleaseWire,
 } from "../core/github.js";
 import { findVersion, hasInstaller, isCandidate, pickLatest } from "../core/select.js";
-import { compareVersions } from "../core/version.js";
+import { compareVersions } from "../core/compare.js";
 import { UpdaterError } from "../errors.js";
 import type { Http, HttpResponse } from "../io/http.js";
 import type { Release, UpdateRequest } from "../types.js";

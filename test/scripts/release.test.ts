@@ -111,3 +111,24 @@ describe("scripts/release.mjs", () => {
     });
   }
 });
+
+describe("scripts/release-self.mjs (upkeep's own release)", () => {
+  it("releases every built target as upkeep-<target> archives plus upkeep-<target>-update", () => {
+    const from = tmpDir();
+    for (const [t, exe] of [["x86_64-unknown-linux-gnu", "upkeep"], ["x86_64-pc-windows-msvc", "upkeep.exe"]]) {
+      mkdirSync(path.join(from, t!));
+      writeFileSync(path.join(from, t!, exe!), `upkeep for ${t}\n`, { mode: 0o755 });
+    }
+    const out = path.join(tmpDir(), "out");
+    const self = path.resolve(path.dirname(script), "release-self.mjs");
+    const r = spawnSync(process.execPath, [self, "--out", out, "--from", from, "--repo", "me/upkeep"], { encoding: "utf8" });
+    expect(r.stderr).toContain("for 2 targets");
+    expect(r.status).toBe(0);
+    const files = readdirSync(out);
+    for (const f of ["upkeep-x86_64-unknown-linux-gnu.tar.xz", "upkeep-x86_64-pc-windows-msvc.zip", "upkeep-x86_64-unknown-linux-gnu-update", "upkeep-installer.sh", "upkeep-installer.ps1", "sha256.sum"]) {
+      expect(files).toContain(f);
+    }
+    expect(spawnSync("tar", ["-tJf", path.join(out, "upkeep-x86_64-unknown-linux-gnu.tar.xz")], { encoding: "utf8" }).stdout).toContain("upkeep-x86_64-unknown-linux-gnu/upkeep\n");
+    expect(readFileSync(path.join(out, "upkeep-installer.sh"), "utf8")).toContain("https://github.com/me/upkeep/releases/download/v");
+  });
+});
