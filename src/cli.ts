@@ -54,6 +54,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       dryRun: args.dryRun,
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
+      ...(args.source ? { source: args.source } : {}),
       executablePath: await (await import("./io/paths.js")).locateInvoked(host.invokedAs, host.cwd, host.env.PATH, host.platform),
       env: host.env,
       platform: host.platform,
@@ -80,6 +81,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
         ...(spinner ? { progress: spinner.update } : {}),
       },
     };
+    if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
     // Loaded only once there is work to do: --help, -V and usage errors stay fast.
     const { checkForUpdate, update } = await import("./updater.js");
     if (args.check) {
@@ -130,4 +132,15 @@ function proxyPasswords(env: Host["env"]): string[] {
     }
   }
   return out;
+}
+
+// Waits `seconds` (or until interrupted).
+function jitter(seconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

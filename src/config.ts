@@ -30,6 +30,8 @@ export interface Host {
   cacheDir: string;
   /** Aborted on SIGINT/SIGTERM (set by the entry point). */
   signal?: AbortSignal | undefined;
+  /** Random numbers in [0, 1) for --jitter (replaceable in tests). */
+  random?: () => number;
 }
 
 /** Reads the real process once. Inside the single executable `argv[1]` is the name as typed. */
@@ -110,6 +112,8 @@ export interface UpdaterOptions {
   attempts?: number;
   /** Where the per-app update locks live; default upkeep's user cache directory. */
   cacheDir?: string;
+  /** A static mirror to use instead of the receipt's source (URL or directory). */
+  source?: string;
   /** Aborting it stops the update; a running installer is stopped and the previous version restored. */
   signal?: AbortSignal;
 }
@@ -136,6 +140,8 @@ export interface Config {
   executablePath: string | undefined;
   hooks: UpdaterHooks;
   cacheDir: string;
+  /** Mirror chosen for this run: --source, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE (first set wins). */
+  source: string | undefined;
   lockWaitMs: number;
   signal: AbortSignal | undefined;
 }
@@ -181,6 +187,7 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     executablePath: options.executablePath,
     hooks: options.hooks ?? {},
     cacheDir: options.cacheDir ?? (options.env ? userCacheDir(env, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
+    source: options.source || env[appEnvVar(app, "UPKEEP_SOURCE")] || env.UPKEEP_SOURCE || undefined,
     lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000),
     signal: options.signal,
   };

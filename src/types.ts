@@ -14,6 +14,8 @@ export interface ReceiptSource {
   owner: string;
   name: string;
   appName: string;
+  /** A mirror's address (release_type "mirror"). */
+  url?: string;
 }
 
 /** An install receipt as written by cargo-dist installers (any generation) and by ours. */

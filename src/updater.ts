@@ -95,7 +95,16 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
 async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnings: Warning[]): Promise<{ release: Release; plan: InstallPlan | undefined }> {
   const { receipt } = loaded;
   const verbose = config.hooks.verbose;
-  const source = sourceFor(loaded, { app: config.app, http, apiBase: githubApiBase(config.app, config.env), tokenFrom: config.token?.from, verbose, warnings });
+  const source = sourceFor(loaded, {
+    app: config.app,
+    http,
+    apiBase: githubApiBase(config.app, config.env),
+    tokenFrom: config.token?.from,
+    verbose,
+    warnings,
+    override: config.source,
+    cwd: config.cwd,
+  });
   verbose?.(`Looking for ${describeRequest(config.request)} in ${source.description}`);
   const release = await source.find(config.request);
   verbose?.(`Selected ${release.tag} (${release.version}); installed is ${receipt.version}`);
@@ -109,6 +118,7 @@ async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnin
         env: config.env,
         token: config.token?.value,
         configHome: configHomeFor(config, loaded),
+        downloadBase: source.downloadBase?.(release),
       })
     : undefined;
   return { release, plan };
@@ -156,6 +166,7 @@ async function withHttp<T>(config: Config, work: (http: Http) => Promise<T>): Pr
         userAgent: config.userAgent,
         proxy: config.proxy,
         caFiles: config.caFiles,
+        cacheDir: path.join(config.cacheDir, "http"),
         attempts: config.attempts,
         verbose: config.hooks.verbose,
       });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -256,6 +256,33 @@ describe("cli: terminals and odd paths", () => {
     expect(r.code).toBe(0);
     expect(execFileSync(path.join(prefix, "bin", "axolotlsay"), { encoding: "utf8" })).toBe("axolotlsay 2.0.0\n");
     expect(w.installerEnv().CARGO_DIST_FORCE_INSTALL_DIR).toBe(prefix);
+  });
+});
+
+describe("cli: conditional requests", () => {
+  it("repeat checks send If-None-Match and are answered by 304s from the cache", async () => {
+    const w = await world();
+    const first = await w.run(["--check", "--json"]);
+    expect(first.code).toBe(100);
+    const again = await w.run(["--check", "--json", "--verbose"]);
+    expect(again.code).toBe(100);
+    expect(again.json?.new_version).toBe("2.0.0");
+    const api = w.gh.apiRequests();
+    expect(api).toHaveLength(2);
+    expect(api[1]?.headers["if-none-match"]).toBe(api[0] && (api[1]?.headers["if-none-match"] as string));
+    expect(api[1]?.status).toBe(304);
+    expect(api[0]?.status).toBe(200);
+  });
+
+  it("a corrupted cache is ignored and rewritten", async () => {
+    const w = await world();
+    await w.run(["--check"]);
+    const dir = path.join(w.app.home, ".cache", "upkeep", "http");
+    for (const f of readdirSync(dir)) writeFileSync(path.join(dir, f), "garbage");
+    expect((await w.run(["--check", "--json"])).json?.new_version).toBe("2.0.0");
+    expect(w.gh.apiRequests().at(-1)?.headers["if-none-match"]).toBeUndefined();
+    await w.run(["--check"]);
+    expect(w.gh.apiRequests().at(-1)?.status).toBe(304);
   });
 });
 

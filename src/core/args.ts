@@ -16,6 +16,10 @@ export interface CliArgs {
   force: boolean;
   token?: string | undefined;
   timeoutSeconds?: number | undefined;
+  /** A mirror to update from (URL or directory). */
+  source?: string | undefined;
+  /** Wait a random 0..jitter seconds first, so a fleet does not hit the source at once. */
+  jitterSeconds?: number | undefined;
 }
 
 const OPTIONS = {
@@ -30,6 +34,8 @@ const OPTIONS = {
   token: { type: "string" },
   timeout: { type: "string" },
   force: { type: "boolean" },
+  source: { type: "string" },
+  jitter: { type: "string" },
   "updater-version": { type: "boolean", short: "V" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -75,6 +81,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (timeoutSeconds === undefined) throw usage(`--timeout "${values.timeout}" is not a number of seconds between 0.1 and 3600`);
   }
   if (values.token !== undefined && values.token === "") throw usage("--token needs a value");
+  if (values.source !== undefined && values.source.trim() === "") throw usage("--source needs a URL or directory");
+  let jitterSeconds: number | undefined;
+  if (values.jitter !== undefined) {
+    jitterSeconds = /^\d+(\.\d+)?$/.test(values.jitter) ? Number(values.jitter) : NaN;
+    if (!(jitterSeconds >= 0 && jitterSeconds <= 86400)) throw usage(`--jitter "${values.jitter}" is not a number of seconds between 0 and 86400`);
+  }
 
   return {
     help: values.help ?? false,
@@ -88,6 +100,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     force: values.force ?? false,
     token: values.token,
     timeoutSeconds,
+    source: values.source,
+    jitterSeconds,
   };
 }
 
@@ -130,6 +144,8 @@ Options:
       --token <TOKEN>      GitHub token (else AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN, GITHUB_TOKEN)
       --timeout <SECONDS>  Network timeout per request (default 30, or UPKEEP_TIMEOUT)
       --force              Reinstall even when already up to date
+      --source <URL|DIR>   Update from this mirror (else <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE, the receipt)
+      --jitter <SECONDS>   First wait a random time up to this long (for fleets run from cron)
   -V, --updater-version    Print upkeep's own version
   -h, --help               Print help
 

@@ -45,6 +45,8 @@ export interface InstallerEnvInput {
   token?: string | undefined;
   /** Directory whose `<app>/` subdirectory held the receipt, so the installer rewrites that same file. */
   configHome?: string | undefined;
+  /** Where the installer must fetch its archives (a mirror), instead of its built-in address. */
+  downloadBase?: string | undefined;
 }
 
 /**
@@ -71,6 +73,11 @@ export function installerEnv(input: InstallerEnvInput): Record<string, string> {
   if (!input.modifyPath) set(appEnvVar(app, "NO_MODIFY_PATH"), "1");
   if (input.token) set(appEnvVar(app, "GITHUB_TOKEN"), input.token);
   if (input.configHome !== undefined) set("XDG_CONFIG_HOME", input.configHome);
+  if (input.downloadBase !== undefined) {
+    // cargo-dist installers read <APP>_DOWNLOAD_URL since 0.28.7/0.30, INSTALLER_DOWNLOAD_URL since 0.4.
+    set(appEnvVar(app, "DOWNLOAD_URL"), input.downloadBase);
+    set("INSTALLER_DOWNLOAD_URL", input.downloadBase);
+  }
   return out;
 }
 

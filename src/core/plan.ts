@@ -22,6 +22,7 @@ export interface PlanInput {
   env: Readonly<Record<string, string | undefined>>;
   token?: string | undefined;
   configHome?: string | undefined;
+  downloadBase?: string | undefined;
 }
 
 /** Picks the installer asset and its checksum and builds the installer's environment; NO_INSTALLER if absent. */
@@ -53,6 +54,7 @@ export function planInstall(input: PlanInput): InstallPlan {
       modifyPath: receipt.modifyPath,
       token: input.token,
       configHome: input.configHome,
+      downloadBase: input.downloadBase,
     }),
   };
 }

@@ -84,6 +84,7 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     owner: str(sourceRaw, "owner", "source.owner", ""),
     name: str(sourceRaw, "name", "source.name", ""),
     appName: str(sourceRaw, "app_name", "source.app_name", app),
+    ...(typeof sourceRaw.url === "string" ? { url: sourceRaw.url } : {}),
   };
 
   // `provider` has been written since cargo-dist 0.9; tolerate its absence from hand-made receipts.

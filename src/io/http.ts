@@ -1,5 +1,8 @@
 import type { Dispatcher } from "undici";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { redact } from "../core/redact.js";
+import { httpCache } from "./http-cache.js";
 import { UpdaterError } from "../errors.js";
 
 /** Settings of the one HTTP client a run uses. */
@@ -12,6 +15,8 @@ export interface HttpSettings {
   proxy: { http: string; https: string; noProxy: string };
   /** PEM files of extra certificate authorities to trust besides the built-in ones. */
   caFiles?: readonly string[];
+  /** Where conditional-request validators and bodies are kept; no caching without it. */
+  cacheDir?: string | undefined;
   /** Attempts per request on network errors, 5xx and 429. */
   attempts: number;
   /** First backoff delay; doubled per attempt, with jitter. */
@@ -27,6 +32,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** True when a 304 was answered from the cache. */
+  fromCache?: boolean;
 }
 
 /** Options of one GET. */
@@ -35,6 +42,11 @@ export interface GetOptions {
   maxBytes?: number;
   /** Called as the body arrives: bytes so far, and the announced total when there is one. */
   onProgress?: ((received: number, total: number | undefined) => void) | undefined;
+  /**
+   * Send `If-None-Match` / `If-Modified-Since` from the cache and answer a 304 from it (GitHub does
+   * not count 304s against the rate limit).
+   */
+  conditional?: boolean;
 }
 
 /** GETs with timeouts, retries and redirect handling that keeps the token on its origin. */
@@ -72,8 +84,12 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
   const backoffMs = settings.backoffMs ?? 400;
   const maxRetryAfterMs = settings.maxRetryAfterMs ?? 20_000;
 
+  const cache = settings.cacheDir ? httpCache(settings.cacheDir, settings.token) : undefined;
+
   // One GET of one URL, following redirects ourselves so Authorization never leaves the API origin.
   async function once(url: string, options: GetOptions): Promise<HttpResponse> {
+    if (url.startsWith("file:")) return fromFile(url, options);
+    const cached = options.conditional ? await cache?.get(url) : undefined;
     let current = url;
     for (let hop = 0; hop <= 10; hop++) {
       const target = new URL(current);
@@ -84,6 +100,10 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
       const onApi = target.origin === apiOrigin;
       if (onApi) headers["x-github-api-version"] = "2022-11-28";
       if (onApi && settings.token) headers.authorization = `Bearer ${settings.token}`;
+      if (cached && current === url) {
+        if (cached.etag) headers["if-none-match"] = cached.etag;
+        if (cached.lastModified) headers["if-modified-since"] = cached.lastModified;
+      }
       const started = Date.now();
       const res = await undici.request(current, { dispatcher, method: "GET", headers });
       const location = res.headers.location;
@@ -95,8 +115,22 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
         continue;
       }
       const body = await readBounded(res, options.maxBytes ?? DEFAULT_MAX_BYTES, current, options.onProgress);
+      const flat = flatten(res.headers);
+      if (res.statusCode === 304 && cached) {
+        say(`GET ${current}${headers.authorization ? " (with token)" : ""} → 304, answered from the cache (${Date.now() - started} ms)`);
+        return { url: current, status: 200, headers: { ...cached.headers, ...flat }, body: Buffer.from(cached.body, "base64"), fromCache: true };
+      }
       say(`GET ${current}${headers.authorization ? " (with token)" : ""} → ${res.statusCode} (${body.length} bytes, ${Date.now() - started} ms)`);
-      return { url: current, status: res.statusCode, headers: flatten(res.headers), body };
+      if (options.conditional && cache && res.statusCode === 200 && (flat.etag || flat["last-modified"])) {
+        await cache.put({
+          url,
+          ...(flat.etag ? { etag: flat.etag } : {}),
+          ...(flat["last-modified"] ? { lastModified: flat["last-modified"] } : {}),
+          headers: pick(flat, ["link", "content-type"]),
+          body: body.toString("base64"),
+        });
+      }
+      return { url: current, status: res.statusCode, headers: flat, body };
     }
     throw new UpdaterError("NETWORK", `Too many redirects starting at ${redact(url, secrets)}.`);
   }
@@ -155,6 +189,27 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
     onProgress?.(size, Number.isFinite(declared) ? declared : undefined);
   }
   return Buffer.concat(chunks);
+}
+
+// A mirror may be a plain directory: file: URLs are read from disk (404 when missing).
+async function fromFile(url: string, options: GetOptions): Promise<HttpResponse> {
+  try {
+    const body = await readFile(fileURLToPath(url));
+    if (body.length > (options.maxBytes ?? DEFAULT_MAX_BYTES)) {
+      throw new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${options.maxBytes}-byte limit for this download.`);
+    }
+    options.onProgress?.(body.length, body.length);
+    return { url, status: 200, headers: {}, body };
+  } catch (error) {
+    if (UpdaterError.is(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { url, status: 404, headers: {}, body: Buffer.alloc(0) };
+    throw new UpdaterError("NETWORK", `Cannot read ${url} (${code ?? String(error)}).`, { hint: "Check the mirror directory's permissions." });
+  }
+}
+
+function pick(headers: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => headers[k] !== undefined).map((k) => [k, headers[k] as string]));
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {

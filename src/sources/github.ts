@@ -39,7 +39,7 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
   const description = `GitHub repository ${repoName}`;
 
   async function api(url: string): Promise<HttpResponse | undefined> {
-    const res = await o.http.get(url, { accept: JSON_ACCEPT, maxBytes: 32 * 1024 * 1024 });
+    const res = await o.http.get(url, { accept: JSON_ACCEPT, maxBytes: 32 * 1024 * 1024, conditional: true });
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status === 404) return undefined;
     throw statusError(res, o);

@@ -2,6 +2,7 @@ import { UpdaterError } from "../errors.js";
 import type { Http } from "../io/http.js";
 import type { LoadedReceipt, Warning } from "../types.js";
 import { githubSource } from "./github.js";
+import { mirrorSource } from "./mirror.js";
 import type { ReleaseSource } from "./types.js";
 
 export type { ReleaseSource } from "./types.js";
@@ -15,12 +16,24 @@ export interface SourceContext {
   tokenFrom: string | undefined;
   verbose?: ((line: string) => void) | undefined;
   warnings: Warning[];
+  /** A mirror chosen for this run (--source, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE), over the receipt's. */
+  override?: string | undefined;
+  cwd: string;
 }
 
 /** The release source a receipt names, keyed by `source.release_type`. */
 export function sourceFor(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSource {
   const { source } = loaded.receipt;
+  if (ctx.override) return mirrorSource({ http: ctx.http, source: ctx.override, app: ctx.app, cwd: ctx.cwd, verbose: ctx.verbose });
   switch (source.releaseType) {
+    case "mirror":
+      if (!source.url) {
+        throw new UpdaterError("RECEIPT_INVALID", `Install receipt ${loaded.path} is invalid: "source.url" is missing for a mirror source.`, {
+          hint: `Reinstall ${ctx.app} from the mirror, or pass --source.`,
+          details: { path: loaded.path, field: "source.url" },
+        });
+      }
+      return mirrorSource({ http: ctx.http, source: source.url, app: ctx.app, cwd: ctx.cwd, verbose: ctx.verbose });
     case "axo":
     case "axodotdev":
       // Axo Releases shut down (cargo-dist 0.29, axoupdater 0.10); its projects also published to GitHub.
@@ -35,7 +48,7 @@ export function sourceFor(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSou
       throw new UpdaterError(
         "SOURCE_UNSUPPORTED",
         `The receipt ${loaded.path} names a release source "${source.releaseType}" that this upkeep does not support.`,
-        { hint: `Supported: github. Reinstall ${ctx.app} with its installer, or use a newer ${ctx.app}-update.` },
+        { hint: `Supported: github, mirror. Reinstall ${ctx.app} with its installer, or use a newer ${ctx.app}-update.` },
       );
   }
 }

@@ -6,4 +6,6 @@ export interface ReleaseSource {
   readonly description: string;
   /** The release the request selects; RELEASE_NOT_FOUND (or NO_INSTALLER) when there is none. */
   find(request: UpdateRequest): Promise<Release>;
+  /** Where the release's installer should download its archives from, when not its built-in default. */
+  downloadBase?(release: Release): string | undefined;
 }

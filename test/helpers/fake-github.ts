@@ -31,6 +31,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** The status answered. */
+  status?: number;
 }
 
 /** A canned answer for requests whose path matches. */
@@ -65,6 +67,11 @@ export interface FakeGithubOptions {
   gheDownloads?: "serve" | "redirect";
   /** Serve both hosts over HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /**
+   * GitHub's primary rate limit on the API host: this many requests per client (all of loopback is
+   * one client, like a NAT'ed fleet); 304s are not counted, as on GitHub.
+   */
+  rateLimit?: number;
 }
 
 /** The running fake. */
@@ -80,6 +87,8 @@ export interface FakeGithub {
   releases: FakeRelease[];
   log: LoggedRequest[];
   inject(injection: Injection): void;
+  /** A new hour: the rate limit starts again. */
+  resetRateLimit(): void;
   /** Requests to the API server, optionally only those whose path matches. */
   apiRequests(match?: RegExp): LoggedRequest[];
   close(): Promise<void>;
@@ -124,9 +133,28 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     })),
   });
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  let used = 0;
+  // JSON answers carry an ETag; a matching If-None-Match gets an empty 304 that the rate limit ignores.
+  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, req?: http.IncomingMessage): void => {
     const text = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    const etag = `"${sha256(text).slice(0, 32)}"`;
+    const limited = options.rateLimit !== undefined && req?.url?.startsWith("/api/") === true;
+    const limit = (): Record<string, string> =>
+      limited ? { "x-ratelimit-limit": String(options.rateLimit), "x-ratelimit-remaining": String(Math.max(0, (options.rateLimit ?? 0) - used)) } : {};
+    if (status === 200 && req?.headers["if-none-match"] === etag) {
+      res.writeHead(304, { etag, ...limit() });
+      res.end();
+      return;
+    }
+    if (limited) {
+      if (used >= (options.rateLimit ?? 0)) {
+        res.writeHead(403, { "content-type": "application/json", ...limit(), "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) });
+        res.end(JSON.stringify({ message: "API rate limit exceeded for 127.0.0.1." }));
+        return;
+      }
+      used++;
+    }
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...(status === 200 ? { etag } : {}), ...limit(), ...headers });
     res.end(text);
   };
 
@@ -135,7 +163,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 
   async function answer(server: "api" | "download", req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
-    log.push({ server, method: req.method ?? "GET", path: `${url.pathname}${url.search}`, headers: req.headers });
+    const entry: LoggedRequest = { server, method: req.method ?? "GET", path: `${url.pathname}${url.search}`, headers: req.headers };
+    log.push(entry);
+    res.on("finish", () => (entry.status = res.statusCode));
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const inj = injected(server, `${url.pathname}${url.search}`);
     if (inj) {
@@ -158,7 +188,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 
     const prefix = `/api/v3/repos/${owner}/${repo}/releases`;
     if (!url.pathname.startsWith(prefix) || !authorized(req)) {
-      return send(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      return send(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }, {}, req);
     }
     const rest = url.pathname.slice(prefix.length);
     const published = releases.map((r, i) => ({ r, i }));
@@ -171,23 +201,23 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const at = (p: number): string => `<${apiOrigin}${prefix}?per_page=${perPage}&page=${p}>`;
       if (page < pages) links.push(`${at(page + 1)}; rel="next"`, `${at(pages)}; rel="last"`);
       if (page > 1) links.push(`${at(1)}; rel="first"`, `${at(page - 1)}; rel="prev"`);
-      return send(res, 200, slice.map(({ r, i }) => releaseJson(r, i)), links.length ? { link: links.join(", ") } : {});
+      return send(res, 200, slice.map(({ r, i }) => releaseJson(r, i)), links.length ? { link: links.join(", ") } : {}, req);
     }
     if (rest === "/latest") {
       const hit = published.find(({ r }) => !r.draft && !r.prerelease);
-      return hit ? send(res, 200, releaseJson(hit.r, hit.i)) : send(res, 404, { message: "Not Found" });
+      return hit ? send(res, 200, releaseJson(hit.r, hit.i), {}, req) : send(res, 404, { message: "Not Found" }, {}, req);
     }
     if (rest.startsWith("/tags/")) {
       const tag = decodeURIComponent(rest.slice("/tags/".length));
       const hit = published.find(({ r }) => r.tag === tag && !r.draft);
-      return hit ? send(res, 200, releaseJson(hit.r, hit.i)) : send(res, 404, { message: "Not Found" });
+      return hit ? send(res, 200, releaseJson(hit.r, hit.i), {}, req) : send(res, 404, { message: "Not Found" }, {}, req);
     }
     const assetMatch = /^\/assets\/(\d+)$/.exec(rest);
     if (assetMatch) {
       const id = Number(assetMatch[1]);
       const r = releases[Math.floor((id - 1) / 1000)];
       const a = r?.assets[(id - 1) % 1000];
-      if (!r || !a) return send(res, 404, { message: "Not Found" });
+      if (!r || !a) return send(res, 404, { message: "Not Found" }, {}, req);
       if (req.headers.accept !== "application/octet-stream") return send(res, 200, { id, name: a.name });
       // Like GitHub: a redirect to a signed URL on the storage host.
       const target = `${downloadOrigin}/storage/${id}?sig=${sha256(String(id)).slice(0, 16)}`;
@@ -195,7 +225,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       res.end();
       return;
     }
-    return send(res, 404, { message: "Not Found" });
+    return send(res, 404, { message: "Not Found" }, {}, req);
   }
 
   function download(url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -256,6 +286,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     releases,
     log,
     inject: (i) => injections.push({ ...i }),
+    resetRateLimit: () => {
+      used = 0;
+    },
     apiRequests: (match) => log.filter((r) => r.server === "api" && (!match || match.test(r.path))),
     close,
   };

@@ -15,7 +15,7 @@ const loaded = (source: Record<string, string>) => ({
   repairs: [],
   standardLocation: true,
 });
-const ctx = (warnings: Warning[]) => ({ app: "axolotlsay", http: noHttp, apiBase: "http://127.0.0.1:1/api/v3", tokenFrom: undefined, warnings });
+const ctx = (warnings: Warning[]) => ({ app: "axolotlsay", http: noHttp, apiBase: "http://127.0.0.1:1/api/v3", tokenFrom: undefined, warnings, cwd: "/" });
 
 describe("sourceFor", () => {
   it("github receipts get the GitHub source", () => {

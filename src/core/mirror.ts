@@ -1,0 +1,66 @@
+import { UpdaterError } from "../errors.js";
+import type { Asset, Release } from "../types.js";
+import { strictVersion, versionFromTag } from "./version.js";
+
+/** The `schema` value of a mirror's `releases.json` this upkeep reads. */
+export const MIRROR_SCHEMA = "upkeep-mirror/1";
+
+/** A mirror's `releases.json`, as written by scripts/mirror.mjs. */
+export interface MirrorIndex {
+  schema: typeof MIRROR_SCHEMA;
+  app: string;
+  releases: {
+    tag: string;
+    version: string;
+    prerelease: boolean;
+    assets: { name: string; path: string; size: number; sha256: string }[];
+  }[];
+}
+
+/**
+ * Releases from a mirror's `releases.json` at `indexUrl`; asset paths are relative to it. Every
+ * asset carries its SHA-256, so installers from a mirror are always verified.
+ */
+export function parseMirrorIndex(text: string, indexUrl: string, app: string): Release[] {
+  const bad = (why: string): UpdaterError =>
+    new UpdaterError("SOURCE_UNSUPPORTED", `The mirror index ${indexUrl} cannot be used: ${why}.`, {
+      hint: "Rebuild the mirror with scripts/mirror.mjs, or use a newer upkeep.",
+    });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw bad("it is not JSON");
+  }
+  const index = raw as Partial<MirrorIndex>;
+  if (index.schema !== MIRROR_SCHEMA) throw bad(`its schema is ${JSON.stringify(index.schema)}, not "${MIRROR_SCHEMA}"`);
+  if (index.app !== app) throw bad(`it is for ${JSON.stringify(index.app)}, not ${app}`);
+  if (!Array.isArray(index.releases)) throw bad('"releases" is not a list');
+  const out: Release[] = [];
+  for (const r of index.releases) {
+    if (typeof r?.tag !== "string" || !Array.isArray(r.assets)) throw bad("a release has no tag or assets");
+    const version = typeof r.version === "string" ? strictVersion(r.version) : versionFromTag(r.tag, app);
+    if (!version) continue;
+    const assets: Asset[] = r.assets
+      .filter((a) => typeof a?.name === "string" && typeof a.path === "string")
+      .map((a) => ({
+        name: a.name,
+        downloadUrl: new URL(a.path, indexUrl).href,
+        ...(typeof a.size === "number" ? { size: a.size } : {}),
+        ...(typeof a.sha256 === "string" && /^[0-9a-f]{64}$/i.test(a.sha256) ? { digest: `sha256:${a.sha256.toLowerCase()}` } : {}),
+      }));
+    out.push({ tag: r.tag, version, name: null, prerelease: r.prerelease === true, draft: false, assets });
+  }
+  return out;
+}
+
+/**
+ * Where a mirror's index may be: `<source>/releases.json` (the app's own directory) or
+ * `<source>/<app>/releases.json` (a directory of several apps). A plain path becomes a file: URL.
+ */
+export function mirrorIndexUrls(source: string, app: string, cwdUrl: string): string[] {
+  const base = /^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source) ? source : new URL(source.replaceAll("\\", "/"), cwdUrl).href;
+  const dir = base.endsWith("/") ? base : `${base}/`;
+  if (dir.endsWith("/releases.json/")) return [base];
+  return [new URL("releases.json", dir).href, new URL(`${encodeURIComponent(app)}/releases.json`, dir).href];
+}

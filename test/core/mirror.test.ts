@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { MIRROR_SCHEMA, mirrorIndexUrls, parseMirrorIndex } from "../../src/core/mirror.js";
+
+const H = "a".repeat(64);
+const index = (o: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    schema: MIRROR_SCHEMA,
+    app: "axolotlsay",
+    releases: [
+      { tag: "v2.0.0", version: "2.0.0", prerelease: false, assets: [{ name: "axolotlsay-installer.sh", path: "v2.0.0/axolotlsay-installer.sh", size: 10, sha256: H }] },
+      { tag: "axolotlsay-v1.0.0", prerelease: true, assets: [] },
+      { tag: "nightly", prerelease: false, assets: [] },
+    ],
+    ...o,
+  });
+
+describe("parseMirrorIndex", () => {
+  it("maps releases, resolves asset paths against the index, and carries each SHA-256 as a digest", () => {
+    const r = parseMirrorIndex(index(), "https://m.example/axo/releases.json", "axolotlsay");
+    expect(r.map((x) => [x.tag, x.version, x.prerelease])).toEqual([
+      ["v2.0.0", "2.0.0", false],
+      ["axolotlsay-v1.0.0", "1.0.0", true],
+    ]);
+    expect(r[0]!.assets[0]).toEqual({ name: "axolotlsay-installer.sh", downloadUrl: "https://m.example/axo/v2.0.0/axolotlsay-installer.sh", size: 10, digest: `sha256:${H}` });
+  });
+  // [label, text, message]
+  const bad: [string, string, string][] = [
+    ["not JSON", "<html>", "not JSON"],
+    ["another schema", index({ schema: "upkeep-mirror/9" }), 'schema is "upkeep-mirror/9"'],
+    ["another app", index({ app: "other" }), 'for "other"'],
+    ["no list", index({ releases: 3 }), "not a list"],
+  ];
+  for (const [label, text, message] of bad) {
+    it(`SOURCE_UNSUPPORTED for ${label}`, () => {
+      expect(() => parseMirrorIndex(text, "https://m/releases.json", "axolotlsay")).toThrow(expect.objectContaining({ code: "SOURCE_UNSUPPORTED", message: expect.stringContaining(message) }));
+    });
+  }
+});
+
+describe("mirrorIndexUrls", () => {
+  // [source, urls]
+  const cases: [string, string[]][] = [
+    ["https://m.example/axo", ["https://m.example/axo/releases.json", "https://m.example/axo/axolotlsay/releases.json"]],
+    ["https://m.example/all/", ["https://m.example/all/releases.json", "https://m.example/all/axolotlsay/releases.json"]],
+    ["https://m.example/axo/releases.json", ["https://m.example/axo/releases.json"]],
+    ["/srv/mirror", ["file:///srv/mirror/releases.json", "file:///srv/mirror/axolotlsay/releases.json"]],
+    ["mirror", ["file:///work/mirror/releases.json", "file:///work/mirror/axolotlsay/releases.json"]],
+    ["file:///srv/m", ["file:///srv/m/releases.json", "file:///srv/m/axolotlsay/releases.json"]],
+  ];
+  for (const [source, urls] of cases) it(source, () => expect(mirrorIndexUrls(source, "axolotlsay", "file:///work/")).toEqual(urls));
+});
