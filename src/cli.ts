@@ -20,6 +20,11 @@ export interface Output {
  */
 export async function runCli(host: Host, out: Output): Promise<number> {
   const program = path.basename(host.invokedAs);
+  // Under its own name, upkeep is the machine-wide companion: upkeep list/check/update/doctor.
+  const stem = program.replace(host.platform === "win32" ? /\.exe$/i : /\.exe$/, "");
+  if ((host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && host.env.AXOUPDATER_APP_NAME === undefined) {
+    return (await import("./machine.js")).runMachine(host, out);
+  }
   const wantsJson = host.argv.includes("--json");
   const color = host.stderrIsTTY && !host.env.NO_COLOR;
   const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };

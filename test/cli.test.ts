@@ -259,6 +259,20 @@ describe("cli: terminals and odd paths", () => {
   });
 });
 
+describe("cli: --jitter", () => {
+  it("waits a random share of the given seconds before the first request", async () => {
+    const w = await world({ app: { version: "2.0.0" } });
+    const started = Date.now();
+    const r = await runCliWith({ argv: ["--check", "--jitter", "0.8"], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update"), random: () => 0.5 });
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    const quick = Date.now();
+    await runCliWith({ argv: ["--check", "--jitter", "0.8"], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update"), random: () => 0 });
+    expect(Date.now() - quick).toBeLessThan(390);
+    expect((await w.run(["--jitter", "soon"])).code).toBe(2);
+  });
+});
+
 describe("cli: conditional requests", () => {
   it("repeat checks send If-None-Match and are answered by 304s from the cache", async () => {
     const w = await world();
@@ -339,7 +353,7 @@ const errorCases: [string, number, string, Provoke, FakeGithubOptions?, Installe
   ["USAGE", 2, "mutually exclusive", (w) => w.run(["--tag", "v2.0.0", "--version", "2.0.0"])],
   ["USAGE", 2, "unknown option '--yes'", (w) => w.run(["--yes"])],
   ["USAGE", 2, "AXOLOTLSAY_INSTALLER_GHE_BASE_URL and AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL", (w) => w.run([], { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" })],
-  ["APP_NAME", 2, 'runs as "upkeep", not as "<app>-update"', (w) => w.run([], {}, path.join(w.app.bin, "upkeep"))],
+  ["APP_NAME", 2, 'runs as "axoupdater", not as "<app>-update"', (w) => w.run([], {}, path.join(w.app.bin, "axoupdater"))],
   ["APP_NAME", 2, "App name calculated as `axoupdater'", (w) => w.run([], {}, path.join(w.app.bin, "axoupdater-update"))],
   ["RECEIPT_NOT_FOUND", 1, "Unable to load receipt for app axolotlsay", (w) => w.run([], { HOME: tmpDir() })],
   ["RECEIPT_INVALID", 1, "axolotlsay-receipt.json is invalid", (w) => w.run(), undefined, { receiptText: '{"install_prefix": 3}' }],

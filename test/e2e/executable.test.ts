@@ -72,12 +72,21 @@ describe("the executable (dist/upkeep)", () => {
     expect(r.code).toBe(0);
   });
 
-  it("refuses to run under its own name with exit 2 and how to install it", async () => {
-    const { env } = await world();
-    const r = await run(exe, [], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error[APP_NAME]");
-    expect(r.stderr).toContain("<app>-update");
+  it("under its own name it is the machine-wide `upkeep`: a command is required (exit 2), list works", async () => {
+    const { env, app } = await world();
+    const bare = await run(exe, [], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("error[USAGE]: name a command: list, check, update or doctor");
+    expect(bare.stderr).toContain("<app>-update");
+    const list = await run(exe, ["list", "--json"], env);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).apps).toEqual([expect.objectContaining({ app: "axolotlsay", version: "1.0.0", install_prefix: app.prefix })]);
+    // Any other name without -update is still refused.
+    const other = path.join(tmpDir(), "axoupdater");
+    copyFileSync(exe, other);
+    const refused = await run(other, [], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("error[APP_NAME]");
   });
 
   it("ignores a broken NODE_OPTIONS and prints no runtime warnings", async () => {

@@ -21,6 +21,7 @@ export interface CliRunOptions {
   cwd?: string;
   platform?: NodeJS.Platform;
   stderrIsTTY?: boolean;
+  random?: () => number;
 }
 
 /** Runs `runCli` and collects its output. */
@@ -38,6 +39,7 @@ export async function runCliWith(o: CliRunOptions): Promise<CliRun> {
     argv: o.argv ?? [],
     stderrIsTTY: o.stderrIsTTY ?? false,
     cacheDir: path.join(home, ".cache", "upkeep"),
+    ...(o.random ? { random: o.random } : {}),
   };
   const code = await runCli(host, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   let json: Record<string, any> | undefined;

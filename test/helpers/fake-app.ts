@@ -142,6 +142,8 @@ export interface InstalledAppOptions {
   /** Raw receipt text instead of JSON of `receipt`. */
   receiptText?: string;
   layout?: "cargo-home" | "flat";
+  /** Install into this existing HOME (several apps side by side). */
+  home?: string;
 }
 
 /**
@@ -151,7 +153,7 @@ export interface InstalledAppOptions {
 export function installedApp(o: InstalledAppOptions = {}): InstalledApp {
   const app = o.app ?? "axolotlsay";
   const version = o.version ?? "1.0.0";
-  const home = tmpDir();
+  const home = o.home ?? tmpDir();
   const layout = o.layout ?? "cargo-home";
   const prefix = layout === "cargo-home" ? path.join(home, ".cargo") : path.join(home, `.${app}`);
   const bin = layout === "cargo-home" ? path.join(prefix, "bin") : prefix;
@@ -170,7 +172,7 @@ export function installedApp(o: InstalledAppOptions = {}): InstalledApp {
   });
   writeFileSync(receiptPath, o.receiptText ?? `${JSON.stringify(receipt)}\n`);
   const tmp = path.join(home, "tmp");
-  mkdirSync(tmp);
+  mkdirSync(tmp, { recursive: true });
   return {
     home,
     prefix,

@@ -187,6 +187,12 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     }
 
     const prefix = `/api/v3/repos/${owner}/${repo}/releases`;
+    if (url.pathname === "/api/v3/rate_limit") {
+      // Like GitHub: not counted, and 401 for a token it does not know.
+      if (req.headers.authorization && options.token !== undefined && !authorized(req)) return send(res, 401, { message: "Bad credentials" });
+      const limit = options.rateLimit ?? 60;
+      return send(res, 200, { resources: { core: { limit, remaining: Math.max(0, limit - used), reset: Math.floor(Date.now() / 1000) + 3600 } } });
+    }
     if (!url.pathname.startsWith(prefix) || !authorized(req)) {
       return send(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }, {}, req);
     }
