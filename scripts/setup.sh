@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # command (or file) → Debian package
 need="shellcheck:shellcheck busybox:busybox dash:dash xz:xz-utils tinyproxy:tinyproxy qemu-aarch64:qemu-user"
 need="$need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1:libc6-arm64-cross"
-need="$need /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross"
+need="$need /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross ansible-playbook:ansible-core"
 missing=""
 for pair in $need; do
   cmd=${pair%%:*}
