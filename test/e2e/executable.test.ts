@@ -1,6 +1,7 @@
 // End to end through the built single executable (dist/upkeep), copied or linked as <app>-update,
 // against the fake GitHub, running the fake cargo-dist-style installer with sh in a throw-away HOME.
 import { spawnSync } from "node:child_process";
+import { runProcess } from "../helpers/run.js";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,20 +11,7 @@ import { startFakeGithub } from "../helpers/fake-github.js";
 
 const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
 
-// Runs a program with exactly `env` (nothing inherited from the test runner), asynchronously enough
-// for the fake server in this process to answer: spawnSync would block its event loop.
-async function run(file: string, args: string[], env: Record<string, string>, cwd?: string) {
-  const { spawn } = await import("node:child_process");
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, args: string[], env: Record<string, string>, cwd?: string) => runProcess(file, args, env, cwd);
 
 async function world() {
   const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });

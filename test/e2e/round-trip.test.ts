@@ -1,7 +1,8 @@
 // The whole product, as an app author and a user meet it: release v1 and v2 of a tiny app with
 // scripts/release.mjs (shipping the real dist/upkeep as <app>-<target>-update), publish both on the
 // fake GitHub, install v1 with the rendered installer.sh, then run the installed axolotlsay-update.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { runProcess } from "../helpers/run.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,17 +13,7 @@ import { makeRelease } from "../helpers/installers.js";
 
 const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
 
-function run(file: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd: "/", stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, args: string[], env: Record<string, string>, cwd?: string) => runProcess(file, args, env, cwd);
 
 describe("round trip: release → install v1 → <app>-update → v2", () => {
   it("updates the app installed by our installer, rewrites the receipt and keeps the updater", async () => {

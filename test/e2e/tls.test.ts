@@ -1,6 +1,7 @@
 // TLS through the built executable: a fake GitHub over HTTPS with a CA made for the test. Untrusted,
 // it fails with TLS naming the host and the fix; given the CA, it works.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { runProcess } from "../helpers/run.js";
 import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,17 +12,7 @@ import { makeTestCa } from "../helpers/tls.js";
 
 const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
 
-function run(file: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, args: string[], env: Record<string, string>, cwd?: string) => runProcess(file, args, env, cwd);
 
 async function world() {
   const ca = makeTestCa();

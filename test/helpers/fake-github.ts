@@ -89,6 +89,8 @@ export interface FakeGithub {
   inject(injection: Injection): void;
   /** A new hour: the rate limit starts again. */
   resetRateLimit(): void;
+  /** Changes the rate limit (undefined: none). */
+  setRateLimit(limit: number | undefined): void;
   /** Requests to the API server, optionally only those whose path matches. */
   apiRequests(match?: RegExp): LoggedRequest[];
   close(): Promise<void>;
@@ -97,7 +99,8 @@ export interface FakeGithub {
 const sha256 = (b: string | Buffer): string => createHash("sha256").update(b).digest("hex");
 
 /** Starts the fake; it is closed automatically when the current test finishes. */
-export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
+export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<FakeGithub> {
+  const options = { ...given };
   const owner = options.owner ?? "axodotdev";
   const repo = options.repo ?? "axolotlsay";
   const log: LoggedRequest[] = [];
@@ -294,6 +297,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     inject: (i) => injections.push({ ...i }),
     resetRateLimit: () => {
       used = 0;
+    },
+    setRateLimit: (limit) => {
+      options.rateLimit = limit;
     },
     apiRequests: (match) => log.filter((r) => r.server === "api" && (!match || match.test(r.path))),
     close,

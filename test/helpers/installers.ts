@@ -1,10 +1,11 @@
 // Helpers for installer tests: releases built with the real scripts/release.mjs, the shells to run
 // them under, and a runner that gives the installer exactly the environment a test chooses.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { release } from "../../scripts/release.mjs";
 import { tmpDir } from "./fake-app.js";
+import { runProcess } from "./run.js";
 
 /** A shell to run installers with: its argv prefix, or why it cannot be used here. */
 export interface Shell {
@@ -69,11 +70,7 @@ export function makeRelease(o: MakeReleaseOptions): string {
 }
 
 /** What one installer run did. */
-export interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type ScriptRun = import("./run.js").ProcessRun;
 
 /** Options of {@link runScript}. */
 export interface RunScriptOptions {
@@ -87,15 +84,7 @@ export interface RunScriptOptions {
 export function runScript(shell: Shell, script: string, env: Record<string, string>, o: RunScriptOptions = {}): Promise<ScriptRun> {
   let argv = [...shell.argv, script, ...(o.args ?? [])];
   if (o.asNobody) argv = [which("setpriv") || "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...argv];
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env, cwd: o.cwd ?? "/", stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(argv[0]!, argv.slice(1), env, o.cwd ?? "/");
 }
 
 /** A directory of stand-in commands (e.g. a `uname` that says Darwin) to put first on PATH. */
