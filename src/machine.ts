@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Output } from "./cli.js";
-import { resolveConfig, type Host, type UpdaterOptions } from "./config.js";
+import { resolveConfig, type Config, type Host, type UpdaterOptions } from "./config.js";
 import { githubApiBase } from "./core/github.js";
 import { redact } from "./core/redact.js";
 import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
@@ -10,7 +10,7 @@ import { toUpdaterError, UpdaterError } from "./errors.js";
 import { createHttp } from "./io/http.js";
 import { executableFileSync, isExecutable, probe } from "./io/probe.js";
 import { locate, readReceipt, shadowWarnings } from "./locate.js";
-import { checkForUpdate, update } from "./updater.js";
+import { checkForUpdate, httpSettingsFor, update } from "./updater.js";
 import { VERSION } from "./version.js";
 
 // `upkeep` run under its own name: the machine-wide companion of every <app>-update.
@@ -241,7 +241,7 @@ async function doctor(host: Host, out: Output, json: boolean, apps: string[], ba
         const e = toUpdaterError(caught);
         add("source", "fail", `${e.code}: ${e.message}`);
       }
-      add("token", ...(await tokenStatus(config.token?.from, options, host)));
+      add("token", ...(await tokenStatus(config)));
     }
     reports.push({ app, ok: !checks.some((c) => c.status === "fail"), checks });
   }
@@ -258,11 +258,11 @@ async function doctor(host: Host, out: Output, json: boolean, apps: string[], ba
 
 // Where the token comes from (never its value) and GitHub's rate limit, from /rate_limit (which GitHub
 // does not count against the limit).
-async function tokenStatus(from: string | undefined, options: UpdaterOptions, host: Host): Promise<[Check["status"], string]> {
-  const config = resolveConfig(options, host);
+async function tokenStatus(config: Config): Promise<[Check["status"], string]> {
   if (config.source) return ["ok", "not needed for a mirror"];
+  const from = config.token?.from;
   const api = githubApiBase(config.app, config.env);
-  const http = await createHttp({ apiOrigin: api, token: config.token?.value, timeoutMs: config.timeoutMs, userAgent: config.userAgent, proxy: config.proxy, caFiles: config.caFiles, attempts: 1 });
+  const http = await createHttp({ ...httpSettingsFor(config), attempts: 1, cacheDir: undefined, verbose: undefined });
   try {
     const res = await http.get(`${api}/rate_limit`, { accept: "application/vnd.github+json" });
     const core = res.status === 200 ? (JSON.parse(res.body.toString("utf8")) as { resources?: { core?: { limit: number; remaining: number } } }).resources?.core : undefined;

@@ -6,7 +6,7 @@ import { samePath } from "./core/prefix.js";
 import { describeRequest, isUpdateNeeded } from "./core/select.js";
 import { fetchInstaller } from "./fetch-installer.js";
 import { recoverBackups } from "./io/backup.js";
-import { createHttp, type Http } from "./io/http.js";
+import { createHttp, type Http, type HttpSettings } from "./io/http.js";
 import { stageInstaller } from "./io/installer.js";
 import { acquireLock } from "./io/lock.js";
 import { removeStaleSelfCopies } from "./io/self-move.js";
@@ -154,22 +154,27 @@ function configHomeFor(config: Config, loaded: LoadedReceipt): string | undefine
   return xdg !== undefined && xdg !== "" && !samePath(xdg, base, config.platform) ? base : undefined;
 }
 
+/** The HTTP client settings of a run: token only for its API origin, timeouts, proxies, CAs, cache. */
+export function httpSettingsFor(config: Config): HttpSettings {
+  return {
+    apiOrigin: githubApiBase(config.app, config.env),
+    token: config.token?.value,
+    timeoutMs: config.timeoutMs,
+    userAgent: config.userAgent,
+    proxy: config.proxy,
+    caFiles: config.caFiles,
+    cacheDir: path.join(config.cacheDir, "http"),
+    attempts: config.attempts,
+    verbose: config.hooks.verbose,
+  };
+}
+
 async function withHttp<T>(config: Config, work: (http: Http) => Promise<T>): Promise<T> {
   let client: Http | undefined;
   // Created on first use: runs that fail on the receipt never load undici.
   const http: Http = {
     async get(url, options) {
-      client ??= await createHttp({
-        apiOrigin: githubApiBase(config.app, config.env),
-        token: config.token?.value,
-        timeoutMs: config.timeoutMs,
-        userAgent: config.userAgent,
-        proxy: config.proxy,
-        caFiles: config.caFiles,
-        cacheDir: path.join(config.cacheDir, "http"),
-        attempts: config.attempts,
-        verbose: config.hooks.verbose,
-      });
+      client ??= await createHttp(httpSettingsFor(config));
       return client.get(url, options);
     },
     close: async () => client?.close(),

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planInstall } from "../src/core/plan.js";
 import { parseReceipt } from "../src/core/receipt.js";
 import { toRelease } from "../src/core/github.js";
 import { UpdaterError } from "../src/errors.js";
 import { fetchInstaller } from "../src/fetch-installer.js";
-import { createHttp } from "../src/io/http.js";
+import { testHttp } from "./helpers/http.js";
 import type { Warning } from "../src/types.js";
 import { fakeRelease, installerScript, makeReceipt, type ReleaseOptions } from "./helpers/fake-app.js";
 import { startFakeGithub } from "./helpers/fake-github.js";
@@ -15,8 +15,7 @@ const script = installerScript({ version: "2.0.0" });
 
 async function fetchWith(o: ReleaseOptions, viaApi = false, token?: string) {
   const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0", o)] });
-  const http = await createHttp({ apiOrigin: gh.apiOrigin, token, timeoutMs: 5000, userAgent: "t", proxy: { http: "", https: "", noProxy: "" }, attempts: 1 });
-  onTestFinished(() => http.close());
+  const http = await testHttp({ apiOrigin: gh.apiOrigin, token });
   const res = await http.get(`${gh.apiBase}/repos/axodotdev/axolotlsay/releases/latest`);
   const release = toRelease(JSON.parse(res.body.toString()), "axolotlsay")!;
   const receipt = parseReceipt(JSON.stringify(makeReceipt()), { file: "r", app: "axolotlsay" }).receipt;

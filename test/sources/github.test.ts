@@ -1,6 +1,6 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UpdaterError } from "../../src/errors.js";
-import { createHttp } from "../../src/io/http.js";
+import { testHttp } from "../helpers/http.js";
 import { githubSource } from "../../src/sources/github.js";
 import type { UpdateRequest } from "../../src/types.js";
 import { fakeRelease } from "../helpers/fake-app.js";
@@ -8,16 +8,7 @@ import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.
 
 async function setup(o: FakeGithubOptions & { token?: string; tokenFrom?: string } = {}) {
   const fake = await startFakeGithub(o);
-  const http = await createHttp({
-    apiOrigin: fake.apiOrigin,
-    token: o.token,
-    timeoutMs: 5000,
-    userAgent: "upkeep/test",
-    proxy: { http: "", https: "", noProxy: "" },
-    attempts: 3,
-    backoffMs: 5,
-  });
-  onTestFinished(() => http.close());
+  const http = await testHttp({ apiOrigin: fake.apiOrigin, token: o.token, attempts: 3, backoffMs: 5 });
   const source = githubSource({ http, apiBase: fake.apiBase, owner: fake.owner, repo: fake.repo, app: "axolotlsay", tokenFrom: o.tokenFrom });
   return { fake, source };
 }
@@ -134,8 +125,7 @@ describe("GitHub source: errors", () => {
 
   it("an unknown repository is RELEASE_NOT_FOUND with the private-repo hint", async () => {
     const fake = await startFakeGithub({ releases: [fakeRelease("1.1.0")] });
-    const http = await createHttp({ apiOrigin: fake.apiOrigin, timeoutMs: 5000, userAgent: "t", proxy: { http: "", https: "", noProxy: "" }, attempts: 1 });
-    onTestFinished(() => http.close());
+    const http = await testHttp({ apiOrigin: fake.apiOrigin });
     const source = githubSource({ http, apiBase: fake.apiBase, owner: "nobody", repo: "nothing", app: "axolotlsay", tokenFrom: undefined });
     const e = await failure(source.find({ kind: "latest" }));
     expect(e.code).toBe("RELEASE_NOT_FOUND");
@@ -149,14 +139,12 @@ describe("GitHub source: errors", () => {
 
   it("a private repository without a token is RELEASE_NOT_FOUND; with it, found", async () => {
     const priv = await startFakeGithub({ releases: [fakeRelease("1.1.0")], token: "ghp_private_token" });
-    const anon = await createHttp({ apiOrigin: priv.apiOrigin, timeoutMs: 5000, userAgent: "t", proxy: { http: "", https: "", noProxy: "" }, attempts: 1 });
-    onTestFinished(() => anon.close());
+    const anon = await testHttp({ apiOrigin: priv.apiOrigin });
     const s1 = githubSource({ http: anon, apiBase: priv.apiBase, owner: priv.owner, repo: priv.repo, app: "axolotlsay", tokenFrom: undefined });
     const e = await failure(s1.find({ kind: "latest" }));
     expect(e.code).toBe("RELEASE_NOT_FOUND");
     expect(e.hint).toContain("private");
-    const authed = await createHttp({ apiOrigin: priv.apiOrigin, token: "ghp_private_token", timeoutMs: 5000, userAgent: "t", proxy: { http: "", https: "", noProxy: "" }, attempts: 1 });
-    onTestFinished(() => authed.close());
+    const authed = await testHttp({ apiOrigin: priv.apiOrigin, token: "ghp_private_token" });
     const s2 = githubSource({ http: authed, apiBase: priv.apiBase, owner: priv.owner, repo: priv.repo, app: "axolotlsay", tokenFrom: "--token" });
     expect((await s2.find({ kind: "latest" })).tag).toBe("v1.1.0");
   });

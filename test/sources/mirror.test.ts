@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MIRROR_SCHEMA } from "../../src/core/mirror.js";
 import { UpdaterError } from "../../src/errors.js";
-import { createHttp } from "../../src/io/http.js";
+import { testHttp } from "../helpers/http.js";
 import { mirrorSource } from "../../src/sources/mirror.js";
 import type { UpdateRequest } from "../../src/types.js";
 import { tmpDir } from "../helpers/fake-app.js";
@@ -20,8 +20,7 @@ async function source(nested: boolean) {
   const dir = nested ? path.join(root, "axolotlsay") : root;
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "releases.json"), JSON.stringify({ schema: MIRROR_SCHEMA, app: "axolotlsay", releases: [rel("v3.0.0-rc.1", true), rel("v2.0.0"), rel("v1.5.0", false, false), rel("v1.0.0")] }));
-  const http = await createHttp({ apiOrigin: "https://api.github.com", timeoutMs: 1000, userAgent: "t", proxy: { http: "", https: "", noProxy: "" }, attempts: 1 });
-  onTestFinished(() => http.close());
+  const http = await testHttp({ apiOrigin: "https://api.github.com" });
   return { root, dir, s: mirrorSource({ http, source: root, app: "axolotlsay", cwd: "/" }) };
 }
 
