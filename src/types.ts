@@ -55,6 +55,10 @@ export interface Asset {
   size?: number;
   /** `sha256:<hex>` as published by GitHub, when known. */
   digest?: string;
+  /** Why this asset's address must not be followed (a file: URL, an https → http downgrade). */
+  refused?: string;
+  /** For a local directory mirror: its directory (a file: URL), the only place its files may be read from. */
+  fileRoot?: string;
 }
 
 /** A release as upkeep sees it, whatever the source. */

@@ -1,3 +1,4 @@
+import { remoteUrlProblem } from "./url.js";
 import { isIP } from "node:net";
 import { UpdaterError } from "../errors.js";
 import type { Asset, Release } from "../types.js";
@@ -112,7 +113,7 @@ export function nextPageUrl(link: string | undefined): string | undefined {
  * Maps a GitHub release to upkeep's Release; undefined when its tag names no version of `app`
  * (such releases are skipped, as axoupdater does). A `null` release name is fine.
  */
-export function toRelease(wire: GithubReleaseWire, app: string): Release | undefined {
+export function toRelease(wire: GithubReleaseWire, app: string, from?: string): Release | undefined {
   if (typeof wire.tag_name !== "string") return undefined;
   const version = versionFromTag(wire.tag_name, app);
   if (version === undefined) return undefined;
@@ -120,10 +121,13 @@ export function toRelease(wire: GithubReleaseWire, app: string): Release | undef
   if (Array.isArray(wire.assets)) {
     for (const a of wire.assets as Record<string, unknown>[]) {
       if (typeof a?.name !== "string" || typeof a.browser_download_url !== "string") continue;
+      // An asset whose address may not be followed is kept (it is still listed in messages) but refused.
+      const refused = from === undefined ? undefined : remoteUrlProblem(a.browser_download_url, from) ?? (typeof a.url === "string" ? remoteUrlProblem(a.url, from) : undefined);
       assets.push({
         name: a.name,
         downloadUrl: a.browser_download_url,
         ...(typeof a.url === "string" ? { apiUrl: a.url } : {}),
+        ...(refused ? { refused } : {}),
         ...(typeof a.size === "number" ? { size: a.size } : {}),
         ...(typeof a.digest === "string" ? { digest: a.digest } : {}),
       });

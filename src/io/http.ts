@@ -1,7 +1,10 @@
 import type { Dispatcher } from "undici";
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, realpath } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { redact } from "../core/redact.js";
+import { remoteUrlProblem } from "../core/url.js";
 import { httpCache } from "./http-cache.js";
 import { UpdaterError } from "../errors.js";
 
@@ -24,6 +27,8 @@ export interface HttpSettings {
   /** A longer `Retry-After` than this is not waited for: the response is returned as is. */
   maxRetryAfterMs?: number;
   verbose?: ((line: string) => void) | undefined;
+  /** Aborted on SIGINT/SIGTERM: stops a request or download at once (INTERRUPTED). */
+  signal?: AbortSignal | undefined;
 }
 
 /** A complete response (body read into memory, bounded). */
@@ -47,6 +52,11 @@ export interface GetOptions {
    * not count 304s against the rate limit).
    */
   conditional?: boolean;
+  /**
+   * A local directory mirror, as a file: URL: file: URLs are read only when they resolve (symlinks
+   * included) inside this directory. Without it, only http and https URLs are fetched.
+   */
+  fileRoot?: string | undefined;
 }
 
 /** GETs with timeouts, retries and redirect handling that keeps the token on its origin. */
@@ -86,9 +96,12 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
 
   const cache = settings.cacheDir ? httpCache(settings.cacheDir, settings.token) : undefined;
 
-  // One GET of one URL, following redirects ourselves so Authorization never leaves the API origin.
-  async function once(url: string, options: GetOptions): Promise<HttpResponse> {
-    if (url.startsWith("file:")) return fromFile(url, options);
+  // One GET of one URL, following redirects ourselves so Authorization never leaves the API origin,
+  // and never to another scheme or from https to http. `signal` ends the attempt (timeout, interrupt).
+  async function once(url: string, options: GetOptions, signal: AbortSignal): Promise<HttpResponse> {
+    if (url.startsWith("file:") && options.fileRoot !== undefined) return fromFile(url, options);
+    const scheme = remoteUrlProblem(url, "http://upkeep.invalid/");
+    if (scheme) throw refuse(url, scheme);
     const cached = options.conditional ? await cache?.get(url) : undefined;
     let current = url;
     for (let hop = 0; hop <= 10; hop++) {
@@ -105,11 +118,13 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
         if (cached.lastModified) headers["if-modified-since"] = cached.lastModified;
       }
       const started = Date.now();
-      const res = await undici.request(current, { dispatcher, method: "GET", headers });
+      const res = await undici.request(current, { dispatcher, method: "GET", headers, signal });
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
         await res.body.dump();
         const next = new URL(location, current).href;
+        const problem = remoteUrlProblem(next, current);
+        if (problem) throw refuse(next, `${problem} (a redirect from ${redact(current, secrets)})`);
         say(`GET ${current} → ${res.statusCode}, redirected to ${next}${new URL(next).origin === apiOrigin ? "" : " (no token sent there)"}`);
         current = next;
         continue;
@@ -135,19 +150,33 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
     throw new UpdaterError("NETWORK", `Too many redirects starting at ${redact(url, secrets)}.`);
   }
 
+  // Each attempt is bounded as a whole, from connecting to the last byte of the body.
+  async function attemptOnce(url: string, options: GetOptions): Promise<HttpResponse> {
+    const deadline = AbortSignal.timeout(settings.timeoutMs);
+    const signal = settings.signal ? AbortSignal.any([deadline, settings.signal]) : deadline;
+    try {
+      return await once(url, options, signal);
+    } catch (error) {
+      if (settings.signal?.aborted) throw interrupted(url, secrets);
+      if (deadline.aborted && !UpdaterError.is(error)) throw Object.assign(new Error("attempt timed out"), { code: "UND_ERR_BODY_TIMEOUT", cause: error });
+      throw error;
+    }
+  }
+
   async function get(url: string, options: GetOptions = {}): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= settings.attempts;
       let res: HttpResponse;
       try {
-        res = await once(url, options);
+        if (settings.signal?.aborted) throw interrupted(url, secrets);
+        res = await attemptOnce(url, options);
       } catch (error) {
         const mapped = classify(error, url, settings.timeoutMs, [...secrets, ...proxySecrets(settings.proxy)]);
         const retryable = (mapped.code === "NETWORK" || mapped.code === "TIMEOUT") && mapped.details.final !== true;
         if (!retryable || last) throw mapped;
         const wait = backoff(backoffMs, attempt);
         say(`${mapped.message} Retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${settings.attempts}).`);
-        await sleep(wait);
+        await sleep(wait, settings.signal);
         continue;
       }
       if (last || !(res.status >= 500 || res.status === 429)) return res;
@@ -155,7 +184,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
       if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) return res;
       const wait = retryAfter ?? backoff(backoffMs, attempt);
       say(`GET ${url} → ${res.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${settings.attempts}).`);
-      await sleep(wait);
+      await sleep(wait, settings.signal);
     }
   }
 
@@ -191,21 +220,60 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
   return Buffer.concat(chunks);
 }
 
-// A mirror may be a plain directory: file: URLs are read from disk (404 when missing).
+// A mirror may be a plain directory: file: URLs are read from disk (404 when missing), only inside the
+// mirror's directory once symlinks are resolved, only regular files (a FIFO or device would hang or
+// never end), and never more than the limit.
 async function fromFile(url: string, options: GetOptions): Promise<HttpResponse> {
+  const limit = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let file: string;
   try {
-    const body = await readFile(fileURLToPath(url));
-    if (body.length > (options.maxBytes ?? DEFAULT_MAX_BYTES)) {
-      throw new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${options.maxBytes}-byte limit for this download.`);
-    }
-    options.onProgress?.(body.length, body.length);
-    return { url, status: 200, headers: {}, body };
+    file = await realpath(fileURLToPath(url));
   } catch (error) {
-    if (UpdaterError.is(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { url, status: 404, headers: {}, body: Buffer.alloc(0) };
     throw new UpdaterError("NETWORK", `Cannot read ${url} (${code ?? String(error)}).`, { hint: "Check the mirror directory's permissions." });
   }
+  const rootPath = fileURLToPath(options.fileRoot as string);
+  const root = await realpath(rootPath).catch(() => path.resolve(rootPath));
+  if (file !== root && !file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`)) {
+    throw refuse(url, `it resolves to ${file}, outside the mirror directory ${root}`);
+  }
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    throw new UpdaterError("NETWORK", `Cannot read ${url} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, { hint: "Check the mirror directory's permissions." });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw refuse(url, "it is not a regular file (a FIFO, device or directory)");
+    if (info.size > limit) throw new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${limit}-byte limit for this download.`);
+    const body = Buffer.alloc(Math.min(info.size, limit) + 1);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(body, size, body.length - size, size);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > limit) throw new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${limit}-byte limit for this download.`);
+      if (size === body.length) break;
+    }
+    options.onProgress?.(size, size);
+    return { url, status: 200, headers: {}, body: body.subarray(0, size) };
+  } finally {
+    await handle.close();
+  }
+}
+
+// A URL that may not be followed: never retried, nothing fetched.
+function refuse(url: string, problem: string): UpdaterError {
+  return new UpdaterError("DOWNLOAD_FAILED", `Refusing to fetch ${url}: ${problem}. Nothing was run.`, {
+    hint: "The release metadata or a redirect points somewhere upkeep does not follow; tell the app's authors (or fix the mirror).",
+    details: { url, final: true },
+  });
+}
+
+function interrupted(url: string, secrets: (string | undefined)[]): UpdaterError {
+  return new UpdaterError("INTERRUPTED", `Interrupted while fetching ${redact(url, secrets)}.`, { hint: "Run the update again when you are ready.", details: { final: true } });
 }
 
 function pick(headers: Record<string, string>, keys: string[]): Record<string, string> {
@@ -249,8 +317,16 @@ function backoff(baseMs: number, attempt: number): number {
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done);
+  });
 }
 
 // Turns a transport failure into NETWORK, TIMEOUT or TLS with the host and the next step.

@@ -65,7 +65,7 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
       const body = json(res);
       if (!Array.isArray(body)) throw new UpdaterError("NETWORK", `${res.url} did not answer with a list of releases.`);
       for (const wire of body as GithubReleaseWire[]) {
-        const release = toRelease(wire, o.app);
+        const release = toRelease(wire, o.app, res.url);
         if (release) seen.push(release);
       }
       if (done(seen)) break;
@@ -77,7 +77,7 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
   async function byTag(tag: string): Promise<Release | undefined> {
     const res = await api(tagReleaseUrl(o.apiBase, o.owner, o.repo, tag));
     if (!res) return undefined;
-    const release = toRelease(json(res) as GithubReleaseWire, o.app);
+    const release = toRelease(json(res) as GithubReleaseWire, o.app, res.url);
     if (!release) {
       throw new UpdaterError("RELEASE_NOT_FOUND", `The release tagged ${tag} in ${repoName} does not name a version of ${o.app}.`, {
         hint: `Tags look like v1.2.3 or ${o.app}-v1.2.3; pass --version instead if you know the version.`,
@@ -95,7 +95,7 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
     switch (request.kind) {
       case "latest": {
         const res = await api(latestReleaseUrl(o.apiBase, o.owner, o.repo));
-        const latest = res ? toRelease(json(res) as GithubReleaseWire, o.app) : undefined;
+        const latest = res ? toRelease(json(res) as GithubReleaseWire, o.app, res.url) : undefined;
         if (latest && !latest.prerelease && isCandidate(latest, o.app)) return latest;
         o.verbose?.(latest ? `The latest release ${latest.tag} has no installer; looking through the list.` : "No usable /releases/latest; looking through the list.");
         const found = pickLatest(await list(() => false), o.app, false);
@@ -138,7 +138,7 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
     }
   }
 
-  return { description, find };
+  return { kind: "github", description, find };
 }
 
 function repoNotFound(o: GithubSourceOptions, repoName: string): UpdaterError {

@@ -214,3 +214,81 @@ describe("http: size limits without a length header", () => {
     expect(e.message).toContain("1000-byte limit");
   });
 });
+
+describe("http: what remote data may point at", () => {
+  it("fetches no file: URL unless a directory mirror allows it, and never outside that directory", async () => {
+    const { mkdtempSync, writeFileSync, symlinkSync, mkdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { pathToFileURL } = await import("node:url");
+    const root = mkdtempSync(path.join(tmpdir(), "upkeep-http-"));
+    onTestFinished(async () => (await import("node:fs")).rmSync(root, { recursive: true, force: true }));
+    const mirror = path.join(root, "mirror");
+    mkdirSync(mirror);
+    writeFileSync(path.join(mirror, "ok.sh"), "#!/bin/sh\n");
+    writeFileSync(path.join(root, "secret"), "outside");
+    symlinkSync(path.join(root, "secret"), path.join(mirror, "escape"));
+    const c = await client({ apiOrigin: "http://127.0.0.1:9" });
+    const fileRoot = pathToFileURL(`${mirror}/`).href;
+    expect((await failure(c.get(pathToFileURL(path.join(mirror, "ok.sh")).href))).message).toMatch(/Refusing to fetch file:.*only http and https/);
+    expect((await c.get(pathToFileURL(path.join(mirror, "ok.sh")).href, { fileRoot })).body.toString()).toBe("#!/bin/sh\n");
+    expect((await failure(c.get(pathToFileURL(path.join(mirror, "escape")).href, { fileRoot }))).message).toMatch(/outside the mirror directory/);
+    expect((await failure(c.get("file:///dev/zero", { fileRoot: "file:///dev/" }))).message).toMatch(/not a regular file/);
+  });
+
+  it("a FIFO in a directory mirror is refused at once instead of hanging", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { spawnSync } = await import("node:child_process");
+    const path = await import("node:path");
+    const { pathToFileURL } = await import("node:url");
+    const root = mkdtempSync(path.join(tmpdir(), "upkeep-http-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    spawnSync("mkfifo", [path.join(root, "fifo")]);
+    const c = await client({ apiOrigin: "http://127.0.0.1:9" });
+    const e = await failure(c.get(pathToFileURL(path.join(root, "fifo")).href, { fileRoot: pathToFileURL(`${root}/`).href }));
+    expect(e.code).toBe("DOWNLOAD_FAILED");
+    expect(e.message).toMatch(/not a regular file/);
+  });
+
+  it("refuses a redirect to another scheme or from https to http", async () => {
+    const s = await server((_q, res) => {
+      res.writeHead(302, { location: "file:///etc/passwd" });
+      res.end();
+    });
+    const e = await failure((await client({ apiOrigin: s.origin })).get(`${s.origin}/x`));
+    expect(e.code).toBe("DOWNLOAD_FAILED");
+    expect(e.message).toMatch(/file: scheme.*a redirect from/);
+    expect(s.seen).toHaveLength(1); // refused, not retried
+  });
+});
+
+describe("http: --timeout bounds each attempt from connect to last byte", () => {
+  it("a body trickling at a byte every 200 ms is cut off at the timeout, not read for ever", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const s = await server((_q, res) => {
+      res.writeHead(200, { "content-length": "1000" });
+      const t = setInterval(() => res.write("x"), 200);
+      timers.push(t);
+      res.on("close", () => clearInterval(t));
+    });
+    onTestFinished(() => timers.forEach(clearInterval));
+    // Without the bound the body alone would take 200 s, and this test would time out instead.
+    const e = await failure((await client({ apiOrigin: s.origin, timeoutMs: 1000, attempts: 2 })).get(`${s.origin}/slow`));
+    expect(e.code).toBe("TIMEOUT");
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it("an abort (SIGINT/SIGTERM) stops a download at once with INTERRUPTED", async () => {
+    const s = await server((_q, res) => {
+      res.writeHead(200, { "content-length": "1000" });
+      res.write("x"); // and never more
+    });
+    const controller = new AbortController();
+    const c = await client({ apiOrigin: s.origin, timeoutMs: 30_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    const e = await failure(c.get(`${s.origin}/stalled`));
+    expect(e.code).toBe("INTERRUPTED");
+    expect(s.seen).toHaveLength(1);
+  });
+});
