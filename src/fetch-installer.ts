@@ -22,7 +22,13 @@ export interface FetchedInstaller {
 export async function downloadAsset(http: Http, asset: Asset, viaApi: boolean, maxBytes: number, onProgress?: GetOptions["onProgress"]): Promise<HttpResponse> {
   const useApi = viaApi && asset.apiUrl !== undefined;
   const url = useApi ? (asset.apiUrl as string) : asset.downloadUrl;
-  const res = await http.get(url, { accept: useApi ? "application/octet-stream" : "*/*", maxBytes, onProgress });
+  if (asset.refused) {
+    throw new UpdaterError("DOWNLOAD_FAILED", `Refusing to download ${asset.name} from ${url}: ${asset.refused}. Nothing was run.`, {
+      hint: "The release metadata points somewhere upkeep does not follow; tell the app's authors (or fix the mirror).",
+      details: { url, asset: asset.name },
+    });
+  }
+  const res = await http.get(url, { accept: useApi ? "application/octet-stream" : "*/*", maxBytes, onProgress, fileRoot: asset.fileRoot });
   if (res.status < 200 || res.status >= 300) {
     throw new UpdaterError("DOWNLOAD_FAILED", `Downloading ${asset.name} failed: ${res.status} from ${res.url}.`, {
       hint: res.status === 404 ? "The release asset is missing or private; check the release page, or give a token." : "Try again later.",
@@ -34,7 +40,10 @@ export async function downloadAsset(http: Http, asset: Asset, viaApi: boolean, m
 
 /**
  * Fetches the installer and proves it is one: a 2xx, non-empty, bounded script that is not an HTML
- * page and matches the release's published SHA-256 when there is one. Nothing is written or run here.
+ * page and matches every SHA-256 the release publishes for it (GitHub's digest, `<asset>.sha256`,
+ * `sha256.sum`; the checksum files are fetched alongside the installer). With none published it is
+ * a `NO_CHECKSUM` warning, or a refusal when the plan requires one (a mirror). Nothing is written or
+ * run here.
  */
 export async function fetchInstaller(
   http: Http,
@@ -45,42 +54,59 @@ export async function fetchInstaller(
 ): Promise<FetchedInstaller> {
   const name = plan.asset.name;
   progress?.({ step: "download", name, received: 0, total: plan.asset.size });
-  const res = await downloadAsset(http, plan.asset, viaApi, MAX_INSTALLER_BYTES + 1, (received, total) =>
+  const download = downloadAsset(http, plan.asset, viaApi, MAX_INSTALLER_BYTES + 1, (received, total) =>
     progress?.({ step: "download", name, received, total: total ?? plan.asset.size }),
-  );
-  progress?.({ step: "done" });
+  ).finally(() => progress?.({ step: "done" }));
+  const published = Promise.all(plan.checksums.map((source) => expectedChecksum(http, source, name, viaApi)));
+  // Both settle before either's error is thrown, so no request is left running.
+  const [downloaded, checked] = await Promise.allSettled([download, published]);
+  if (downloaded.status === "rejected") throw downloaded.reason;
+  if (checked.status === "rejected") throw checked.reason;
+  const res = downloaded.value;
+  const expected = checked.value;
   const problem = installerBodyProblem(res.body, plan.kind, res.headers["content-type"]);
   if (problem) {
-    throw new UpdaterError("DOWNLOAD_FAILED", `The installer ${plan.asset.name} from ${res.url} is unusable: ${problem}. Nothing was run.`, {
+    throw new UpdaterError("DOWNLOAD_FAILED", `The installer ${name} from ${res.url} is unusable: ${problem}. Nothing was run.`, {
       hint: "A proxy or a broken release may have served the wrong file; check the release's assets and try again.",
       details: { url: res.url },
     });
   }
   const actual = createHash("sha256").update(res.body).digest("hex");
-  const expected = await expectedChecksum(http, plan.checksum, plan.asset.name, viaApi);
-  if (expected === undefined) {
-    warnings.push({
-      code: "NO_CHECKSUM",
-      message: `The release publishes no SHA-256 for ${plan.asset.name}; it was checked only for being a script.`,
-    });
-  } else if (expected !== actual) {
-    throw new UpdaterError("CHECKSUM_MISMATCH", `Checksum mismatch for ${plan.asset.name}: the release says ${expected}, the download is ${actual}. Nothing was run.`, {
+  const known = expected.filter((e): e is Expected => e !== undefined);
+  for (const e of known) {
+    if (e.hex === actual) continue;
+    throw new UpdaterError("CHECKSUM_MISMATCH", `Checksum mismatch for ${name}: ${e.from} says ${e.hex}, the download is ${actual}. Nothing was run.`, {
       hint: "The download was corrupted or the asset was replaced; try again, and tell the app's authors if it persists.",
-      details: { expected, actual, url: res.url },
+      details: { expected: e.hex, actual, url: res.url, from: e.from },
     });
   }
-  return { body: res.body, url: res.url, sha256: actual, verified: expected !== undefined };
+  if (known.length === 0) {
+    if (plan.requireChecksum) {
+      throw new UpdaterError("NO_CHECKSUM", `The mirror publishes no valid SHA-256 for ${name}, so it cannot be verified. Nothing was run.`, {
+        hint: "Rebuild the mirror with scripts/mirror.mjs (every asset gets its sha256), or update from the app's GitHub releases.",
+        details: { url: res.url },
+      });
+    }
+    warnings.push({ code: "NO_CHECKSUM", message: `The release publishes no SHA-256 for ${name}; it was checked only for being a script.` });
+  }
+  return { body: res.body, url: res.url, sha256: actual, verified: known.length > 0 };
 }
 
-async function expectedChecksum(http: Http, source: ChecksumSource, name: string, viaApi: boolean): Promise<string | undefined> {
-  if (source.kind === "none") return undefined;
-  if (source.kind === "digest") return source.expected;
+/** One published SHA-256 and where it came from, for messages. */
+interface Expected {
+  hex: string;
+  from: string;
+}
+
+// What one checksum source says; undefined when a checksum file lists other files only.
+async function expectedChecksum(http: Http, source: ChecksumSource, name: string, viaApi: boolean): Promise<Expected | undefined> {
+  if (source.kind === "digest") return { hex: source.expected, from: "the release's digest" };
   const res = await downloadAsset(http, source.asset, viaApi, 4 * 1024 * 1024);
-  const hex = checksumFromText(res.body.toString("utf8"), name, source.kind === "file");
-  if (hex === undefined && source.kind === "file") {
-    throw new UpdaterError("CHECKSUM_MISMATCH", `The checksum file ${source.asset.name} holds no SHA-256 for ${name}. Nothing was run.`, {
-      hint: "The release's checksum file is malformed; tell the app's authors.",
-    });
-  }
-  return hex;
+  const found = checksumFromText(res.body.toString("utf8"), name, source.kind === "file");
+  if (found.kind === "found") return { hex: found.hex, from: source.asset.name };
+  if (found.kind === "absent") return undefined;
+  throw new UpdaterError("DOWNLOAD_FAILED", `The checksum file ${source.asset.name} from ${res.url} is not a checksum file (no "<sha256>  <name>" line). Nothing was run.`, {
+    hint: "A proxy or a broken release may have served the wrong file (an HTML page?); check the release's assets and try again.",
+    details: { url: res.url, asset: source.asset.name },
+  });
 }

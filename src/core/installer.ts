@@ -47,17 +47,29 @@ export interface InstallerEnvInput {
   configHome?: string | undefined;
   /** Where the installer must fetch its archives (a mirror), instead of its built-in address. */
   downloadBase?: string | undefined;
+  /** The release comes from a mirror: the installer gets no token at all. */
+  mirror?: boolean | undefined;
+}
+
+/** The variables that carry a GitHub token into an installer (cargo-dist reads `<APP>_GITHUB_TOKEN`). */
+export function tokenVariables(app: string): string[] {
+  return ["GITHUB_TOKEN", "AXOUPDATER_GITHUB_TOKEN", appEnvVar(app, "GITHUB_TOKEN")];
 }
 
 /**
  * The installer's environment: ours, minus `PSModulePath` (breaks Windows PowerShell started from pwsh)
  * and the switches that would stop it writing a receipt or updater, plus the forced install directory
  * under both names, `<APP>_NO_MODIFY_PATH=1` when the first install did not touch PATH, and the token.
+ * The token goes to the installer only for a GitHub source whose downloads are not redirected: a
+ * cargo-dist installer sends it to every download URL, so a mirror (or `<APP>_DOWNLOAD_URL` /
+ * `INSTALLER_DOWNLOAD_URL`) would receive it. Then every token variable is removed, also inherited ones.
  */
 export function installerEnv(input: InstallerEnvInput): Record<string, string> {
   const { app, platform, installRoot } = input;
+  const redirected = [appEnvVar(app, "DOWNLOAD_URL"), "INSTALLER_DOWNLOAD_URL"].some((k) => Boolean(lookup(input.env, k, platform)));
+  const tokenAllowed = !input.mirror && input.downloadBase === undefined && !redirected;
   const drop = new Set(
-    ["PSModulePath", appEnvVar(app, "UNMANAGED_INSTALL"), appEnvVar(app, "DISABLE_UPDATE")].map((k) => norm(k, platform)),
+    ["PSModulePath", appEnvVar(app, "UNMANAGED_INSTALL"), appEnvVar(app, "DISABLE_UPDATE"), ...(tokenAllowed ? [] : tokenVariables(app))].map((k) => norm(k, platform)),
   );
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(input.env)) {
@@ -71,7 +83,7 @@ export function installerEnv(input: InstallerEnvInput): Record<string, string> {
   set("CARGO_DIST_FORCE_INSTALL_DIR", installRoot);
   set(appEnvVar(app, "INSTALL_DIR"), installRoot);
   if (!input.modifyPath) set(appEnvVar(app, "NO_MODIFY_PATH"), "1");
-  if (input.token) set(appEnvVar(app, "GITHUB_TOKEN"), input.token);
+  if (input.token && tokenAllowed) set(appEnvVar(app, "GITHUB_TOKEN"), input.token);
   if (input.configHome !== undefined) set("XDG_CONFIG_HOME", input.configHome);
   if (input.downloadBase !== undefined) {
     // cargo-dist installers read <APP>_DOWNLOAD_URL since 0.28.7/0.30, INSTALLER_DOWNLOAD_URL since 0.4.
@@ -79,6 +91,11 @@ export function installerEnv(input: InstallerEnvInput): Record<string, string> {
     set("INSTALLER_DOWNLOAD_URL", input.downloadBase);
   }
   return out;
+}
+
+function lookup(env: Readonly<Record<string, string | undefined>>, key: string, platform: Platform): string | undefined {
+  for (const [k, v] of Object.entries(env)) if (norm(k, platform) === norm(key, platform) && v) return v;
+  return undefined;
 }
 
 function norm(key: string, platform: Platform): string {

@@ -1,6 +1,6 @@
 import { UpdaterError } from "../errors.js";
 import type { Asset, InstallReceipt, Platform, Release } from "../types.js";
-import { checksumSourceFor, type ChecksumSource } from "./checksum.js";
+import { checksumSourcesFor, type ChecksumSource } from "./checksum.js";
 import { installerAssetName, installerEnv, installerKind, type InstallerKind } from "./installer.js";
 import { installPrefixRoot } from "./receipt.js";
 
@@ -8,7 +8,10 @@ import { installPrefixRoot } from "./receipt.js";
 export interface InstallPlan {
   asset: Asset;
   kind: InstallerKind;
-  checksum: ChecksumSource;
+  /** Every published SHA-256 of the installer; all must match. */
+  checksums: ChecksumSource[];
+  /** No published SHA-256 is a refusal, not a warning (a mirror always carries checksums). */
+  requireChecksum: boolean;
   installRoot: string;
   env: Record<string, string>;
 }
@@ -23,6 +26,8 @@ export interface PlanInput {
   token?: string | undefined;
   configHome?: string | undefined;
   downloadBase?: string | undefined;
+  /** The source is a mirror: its installer must carry a SHA-256, and the installer gets no token. */
+  requireChecksum?: boolean | undefined;
 }
 
 /** Picks the installer asset and its checksum and builds the installer's environment; NO_INSTALLER if absent. */
@@ -44,7 +49,8 @@ export function planInstall(input: PlanInput): InstallPlan {
   return {
     asset,
     kind: installerKind(platform),
-    checksum: checksumSourceFor(release, name),
+    checksums: checksumSourcesFor(release, name),
+    requireChecksum: input.requireChecksum ?? false,
     installRoot,
     env: installerEnv({
       app,
@@ -55,6 +61,7 @@ export function planInstall(input: PlanInput): InstallPlan {
       token: input.token,
       configHome: input.configHome,
       downloadBase: input.downloadBase,
+      mirror: input.requireChecksum ?? false,
     }),
   };
 }

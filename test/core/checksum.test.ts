@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksumFromText, checksumSourceFor, parseDigest } from "../../src/core/checksum.js";
+import { checksumFromText, checksumSourcesFor, parseDigest } from "../../src/core/checksum.js";
 import type { Release } from "../../src/types.js";
 
 const H = "a".repeat(64);
@@ -13,30 +13,33 @@ describe("parseDigest", () => {
   });
 });
 
-describe("checksumSourceFor (cheapest first)", () => {
+describe("checksumSourcesFor (every published SHA-256)", () => {
   const asset = (name: string, digest?: string) => ({ name, downloadUrl: `https://d/${name}`, ...(digest ? { digest } : {}) });
   const release = (...assets: ReturnType<typeof asset>[]): Release => ({ tag: "v1", version: "1.0.0", name: null, prerelease: false, draft: false, assets });
-  it("GitHub's digest needs no request", () => {
-    expect(checksumSourceFor(release(asset("i.sh", `sha256:${H}`), asset("i.sh.sha256")), "i.sh")).toEqual({ kind: "digest", expected: H });
+  it("GitHub's digest first (no request), then <asset>.sha256, then sha256.sum: all of them", () => {
+    const all = checksumSourcesFor(release(asset("i.sh", `sha256:${H}`), asset("i.sh.sha256"), asset("sha256.sum")), "i.sh");
+    expect(all.map((s) => s.kind)).toEqual(["digest", "file", "sum"]);
+    expect(all[0]).toEqual({ kind: "digest", expected: H });
   });
-  it("then <asset>.sha256, then sha256.sum", () => {
-    expect(checksumSourceFor(release(asset("i.sh"), asset("i.sh.sha256"), asset("sha256.sum")), "i.sh").kind).toBe("file");
-    expect(checksumSourceFor(release(asset("i.sh"), asset("sha256.sum")), "i.sh").kind).toBe("sum");
-    expect(checksumSourceFor(release(asset("i.sh")), "i.sh").kind).toBe("none");
+  it("only what is published", () => {
+    expect(checksumSourcesFor(release(asset("i.sh"), asset("sha256.sum")), "i.sh").map((s) => s.kind)).toEqual(["sum"]);
+    expect(checksumSourcesFor(release(asset("i.sh")), "i.sh")).toEqual([]);
   });
 });
 
 describe("checksumFromText", () => {
   // [label, text, file name, single-file?, expected]
-  const cases: [string, string, string, boolean, string | undefined][] = [
-    ["cargo-dist .sha256 (binary marker, blank line)", `${H} *app-installer.sh\n\n`, "app-installer.sh", true, H],
-    ["sha256sum text mode", `${H}  app-installer.sh\n`, "app-installer.sh", true, H],
-    ["bare hex", `${H}\n`, "app-installer.sh", true, H],
-    ["single entry naming another file", `${H} *other\n`, "app-installer.sh", true, H],
-    ["sha256.sum picks the named line", `${G} *app.tar.xz\n${H} *app-installer.sh\n`, "app-installer.sh", false, H],
-    ["sha256.sum without the file", `${G} *app.tar.xz\n`, "app-installer.sh", false, undefined],
-    ["./ prefix and CRLF", `${H} *./app-installer.sh\r\n`, "app-installer.sh", false, H],
-    ["garbage", "not a checksum", "app-installer.sh", true, undefined],
+  const found = (hex: string) => ({ kind: "found", hex });
+  const cases: [string, string, string, boolean, unknown][] = [
+    ["cargo-dist .sha256 (binary marker, blank line)", `${H} *app-installer.sh\n\n`, "app-installer.sh", true, found(H)],
+    ["sha256sum text mode", `${H}  app-installer.sh\n`, "app-installer.sh", true, found(H)],
+    ["bare hex", `${H}\n`, "app-installer.sh", true, found(H)],
+    ["single entry naming another file", `${H} *other\n`, "app-installer.sh", true, found(H)],
+    ["sha256.sum picks the named line", `${G} *app.tar.xz\n${H} *app-installer.sh\n`, "app-installer.sh", false, found(H)],
+    ["sha256.sum without the file: not a source for it", `${G} *app.tar.xz\n`, "app-installer.sh", false, { kind: "absent" }],
+    ["./ prefix and CRLF", `${H} *./app-installer.sh\r\n`, "app-installer.sh", false, found(H)],
+    ["garbage: not a checksum file", "not a checksum", "app-installer.sh", true, { kind: "not-checksums" }],
+    ["an HTML page: not a checksum file", "<!DOCTYPE html><html><body>Not Found</body></html>\n", "app-installer.sh", false, { kind: "not-checksums" }],
   ];
-  for (const [label, text, name, single, want] of cases) it(label, () => expect(checksumFromText(text, name, single)).toBe(want));
+  for (const [label, text, name, single, want] of cases) it(label, () => expect(checksumFromText(text, name, single)).toEqual(want));
 });

@@ -31,14 +31,15 @@ describe("planInstall", () => {
     const plan = planInstall({ app: "axolotlsay", platform: "linux", release, receipt, env: { HOME: "/h" } });
     expect(plan.asset.name).toBe("axolotlsay-installer.sh");
     expect(plan.kind).toBe("sh");
-    expect(plan.checksum).toEqual({ kind: "digest", expected: "c".repeat(64) });
+    expect(plan.checksums).toEqual([{ kind: "digest", expected: "c".repeat(64) }]);
+    expect(plan.requireChecksum).toBe(false);
     expect(plan.installRoot).toBe("/h/.cargo");
     expect(plan.env).toMatchObject({ CARGO_DIST_FORCE_INSTALL_DIR: "/h/.cargo", AXOLOTLSAY_INSTALL_DIR: "/h/.cargo", AXOLOTLSAY_NO_MODIFY_PATH: "1" });
   });
   it("uses the .ps1 on Windows (no checksum published there)", () => {
     const plan = planInstall({ app: "axolotlsay", platform: "win32", release, receipt, env: {} });
     expect(plan.asset.name).toBe("axolotlsay-installer.ps1");
-    expect(plan.checksum.kind).toBe("none");
+    expect(plan.checksums).toEqual([]);
   });
   it("NO_INSTALLER lists what the release has", () => {
     const only = { ...release, assets: [release.assets[1]!] };
