@@ -1,13 +1,19 @@
+import path from "node:path";
 import type { Config } from "./config.js";
 import { installerCommand } from "./core/installer.js";
 import { protectedFiles } from "./core/paths.js";
 import type { InstallPlan } from "./core/plan.js";
 import { toUpdaterError, UpdaterError } from "./errors.js";
-import { createBackup, discardBackup, restoreBackup, type Backup } from "./io/backup.js";
+import { createBackup, discardBackup, restoreBackup, type Backup, type JournalTrust } from "./io/backup.js";
 import { runInstaller } from "./io/installer.js";
 import { moveSelfAside, type MovedSelf } from "./io/self-move.js";
 import type { InstallReceipt, LoadedReceipt, Release, Warning } from "./types.js";
 import { verifyInstall } from "./verify.js";
+
+/** Where a run records the nonces that make its backup journals trusted: upkeep's own cache directory. */
+export function journalTrust(config: Config): JournalTrust {
+  return { recordDir: path.join(config.cacheDir, "journals") };
+}
 
 /** Everything one guarded installer run needs. */
 export interface TransactionInput {
@@ -16,6 +22,8 @@ export interface TransactionInput {
   release: Release;
   plan: InstallPlan;
   scriptPath: string;
+  /** The installer's private TMPDIR (removed by the caller afterwards). */
+  installerTmp: string;
   binDir: string;
   updaterPath: string;
   warnings: Warning[];
@@ -33,7 +41,7 @@ export async function installGuarded(t: TransactionInput): Promise<InstallReceip
   const files = [loaded.path, ...protectedFiles(t.binDir, receipt.binaries, receipt.binaryAliases, config.app, config.platform)];
   let backup: Backup;
   try {
-    backup = await createBackup(files, t.binDir, config.app);
+    backup = await createBackup(files, t.binDir, config.app, journalTrust(config));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UpdaterError("NOT_WRITABLE", `Could not back up ${config.app} in ${t.binDir} before updating (${code}); nothing was changed.`, {
@@ -61,7 +69,9 @@ async function run(t: TransactionInput): Promise<void> {
   const command = installerCommand(config.platform, t.scriptPath);
   config.hooks.verbose?.(`Running ${command.file} ${command.args.join(" ")} with CARGO_DIST_FORCE_INSTALL_DIR=${plan.installRoot}`);
   config.hooks.progress?.({ step: "install", name: plan.asset.name });
-  const exit = await runInstaller({ command, env: plan.env, cwd: config.cwd, onOutput: config.hooks.installerOutput, signal: config.signal }).finally(() =>
+  const tmpVars = config.platform === "win32" ? ["TEMP", "TMP"] : ["TMPDIR"];
+  const env = { ...plan.env, ...Object.fromEntries(tmpVars.map((k) => [k, t.installerTmp])) };
+  const exit = await runInstaller({ command, env, cwd: config.cwd, onOutput: config.hooks.installerOutput, signal: config.signal }).finally(() =>
     config.hooks.progress?.({ step: "done" }),
   );
   if (config.signal?.aborted) {

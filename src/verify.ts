@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "./config.js";
 import { parseReceipt } from "./core/receipt.js";
@@ -6,7 +5,7 @@ import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
 import { compareVersions } from "./core/compare.js";
 import { UpdaterError } from "./errors.js";
 import { isExecutable, probe } from "./io/probe.js";
-import { readFirstReceipt } from "./io/receipt-file.js";
+import { readFirstReceipt, readReceiptFile } from "./io/receipt-file.js";
 import type { InstallReceipt, LoadedReceipt, Release, Warning } from "./types.js";
 
 /** What the installer should have left behind. */
@@ -68,12 +67,13 @@ export async function verifyInstall(v: VerifyInput, warnings: Warning[]): Promis
 // from an AXOUPDATER_CONFIG_* override may stay old while the standard one is new: accept that one.
 async function newReceipt(v: VerifyInput, warnings: Warning[]): Promise<InstallReceipt> {
   const { config, loaded, release } = v;
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(loaded.path, "utf8");
+    text = await readReceiptFile(loaded.path);
   } catch (error) {
-    throw failed(config.app, `its receipt ${loaded.path} is gone (${(error as NodeJS.ErrnoException).code})`);
+    throw failed(config.app, `it left an unreadable receipt: ${(error as Error).message}`);
   }
+  if (text === undefined) throw failed(config.app, `its receipt ${loaded.path} is gone (ENOENT)`);
   let receipt: InstallReceipt;
   try {
     receipt = parseReceipt(text, { file: loaded.path, app: config.app }).receipt;

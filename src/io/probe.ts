@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
+import path from "node:path";
 
 /** How a short run of a program went. */
 export interface ProbeResult {
@@ -13,7 +14,8 @@ export interface ProbeResult {
 /** Runs `file args` with stdin closed and a timeout, to see whether it starts and what it prints. */
 export async function probe(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbeResult> {
   const { execa } = await import("execa");
-  const r = await execa(file, args, { env, extendEnv: false, stdin: "ignore", reject: false, timeout: timeoutMs, all: true, windowsHide: true });
+  // Run from the program's own directory: the caller's working directory may have been deleted.
+  const r = await execa(file, args, { env, extendEnv: false, cwd: path.dirname(file), stdin: "ignore", reject: false, timeout: timeoutMs, all: true, windowsHide: true });
   const output = String(r.all ?? "").slice(0, 4000);
   // 126/127 are what a shell answers for "found but cannot execute" / "not found".
   const cannotRun =

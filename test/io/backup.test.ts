@@ -55,15 +55,67 @@ describe("backup and restore", () => {
 
   it("recovers an unfinished backup left by a killed run, and drops finished ones", async () => {
     const { bin, conf, files } = install();
-    await createBackup(files, bin, "app"); // journal says "installing"; the process "dies" here
+    const trust = { recordDir: tmpDir() };
+    await createBackup(files, bin, "app", trust); // journal says "installing"; the process "dies" here
     clobber(bin, conf);
-    const done = await createBackup([], bin, "app");
+    const done = await createBackup([], bin, "app", trust);
     await discardBackup(done);
-    const restored = await recoverBackups(bin, "app");
-    expect(restored).toHaveLength(5);
+    const recovery = await recoverBackups(bin, "app", trust, conf);
+    expect(recovery.restored).toHaveLength(5);
+    expect(recovery.ignored).toEqual([]);
     expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("old app");
     expect(readdirSync(bin).filter((f) => f.startsWith("."))).toEqual([]);
-    expect(await recoverBackups(bin, "app")).toEqual([]);
+    expect(readdirSync(trust.recordDir), "records removed with their backups").toEqual([]);
+    expect(await recoverBackups(bin, "app", trust, conf)).toEqual({ restored: [], ignored: [] });
+  });
+
+  it("a journal that is not ours is left in place and not obeyed", async () => {
+    const { bin, conf, files } = install();
+    const trust = { recordDir: tmpDir() };
+    const outside = path.join(tmpDir(), "victim");
+    writeFileSync(outside, "keep me");
+    // Planted: a well-formed journal with no record in upkeep's cache, naming a file outside the bin dir.
+    const planted = path.join(bin, ".app-upkeep-backup-planted");
+    mkdirSync(planted, { mode: 0o700 });
+    writeFileSync(path.join(planted, "0-x"), "attacker");
+    writeFileSync(path.join(planted, "journal.json"), JSON.stringify({ version: 1, state: "installing", pid: 1, nonce: "0".repeat(32), entries: [{ original: outside, kind: "file", saved: path.join(planted, "0-x"), mode: 0o644 }, { original: path.join(bin, "app"), kind: "absent" }] }));
+    // A real backup whose record was forged to match, but which names a file outside the bin dir.
+    const real = await createBackup(files, bin, "app", trust);
+    const journal = JSON.parse(readFileSync(path.join(real.dir, "journal.json"), "utf8"));
+    journal.entries.push({ original: outside, kind: "absent" });
+    writeFileSync(path.join(real.dir, "journal.json"), JSON.stringify(journal));
+    const recovery = await recoverBackups(bin, "app", trust, conf);
+    expect(recovery.restored).toEqual([]);
+    expect(recovery.ignored.sort()).toEqual([planted, real.dir].sort());
+    expect(readFileSync(outside, "utf8")).toBe("keep me");
+    expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("old app");
+    expect(existsSync(planted)).toBe(true);
+  });
+
+  it("a receipt that is a symlink into a dotfile repository gets its content back, not just the link", async () => {
+    const bin = tmpDir();
+    const dotfiles = tmpDir();
+    const real = path.join(dotfiles, "receipt.json");
+    writeFileSync(real, '{"version":"1.0.0"}');
+    const link = path.join(tmpDir(), "app-receipt.json");
+    symlinkSync(real, link);
+    const backup = await createBackup([link], bin, "app");
+    writeFileSync(link, '{"version":"2.0.0"}'); // an installer writing through the link
+    await restoreBackup(backup);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, "utf8")).toBe('{"version":"1.0.0"}');
+  });
+
+  it("removes the staging directory a killed installer left in the bin dir, and nothing else", async () => {
+    const { bin, conf, files } = install();
+    mkdirSync(path.join(bin, ".app-staging.before"));
+    const backup = await createBackup(files, bin, "app");
+    clobber(bin, conf);
+    mkdirSync(path.join(bin, ".app-staging.X1b2"));
+    writeFileSync(path.join(bin, ".app-staging.X1b2", "app"), "half");
+    writeFileSync(path.join(bin, "tmp.user"), "mine");
+    await restoreBackup(backup);
+    expect(readdirSync(bin).sort()).toEqual([".app-staging.before", "alias", "app", "app-update", "tmp.user"]);
   });
 
   it("a restore that cannot finish says which file, keeps the backup, and still restores the rest", async () => {

@@ -2,18 +2,39 @@ import { statSync, readFileSync, existsSync, writeFileSync, chmodSync, mkdirSync
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UpdaterError } from "../../src/errors.js";
-import { runInstaller, stageInstaller } from "../../src/io/installer.js";
+import { removeStaleStaging, runInstaller, stageInstaller } from "../../src/io/installer.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 describe("stageInstaller", () => {
   it("saves into a fresh 0700 directory and removes it on dispose", async () => {
     const root = tmpDir();
-    const staged = await stageInstaller(Buffer.from("#!/bin/sh\n"), "app-installer.sh", root);
-    const dir = path.dirname(staged.path);
+    const staged = await stageInstaller(Buffer.from("#!/bin/sh\n"), "app-installer.sh", root, "app");
+    const dir = path.dirname(staged.path as string);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(readFileSync(staged.path, "utf8")).toBe("#!/bin/sh\n");
+    expect(readFileSync(staged.path as string, "utf8")).toBe("#!/bin/sh\n");
+    expect(path.dirname(staged.tmp)).toBe(dir);
+    writeFileSync(path.join(staged.tmp, "tmp.big-download"), "x");
     await staged.dispose();
     expect(existsSync(dir)).toBe(false);
+  });
+  it("removeStaleStaging removes only this app's staging dirs whose process is gone", async () => {
+    const root = tmpDir();
+    const live = await stageInstaller(Buffer.from("#!/bin/sh\n"), "i.sh", root, "app");
+    const dead = await stageInstaller(undefined, "i.sh", root, "app");
+    // A pid above the kernel's pid_max cannot be alive.
+    const pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8"));
+    const owner = JSON.parse(readFileSync(path.join(path.dirname(dead.tmp), "owner"), "utf8"));
+    writeFileSync(path.join(path.dirname(dead.tmp), "owner"), JSON.stringify({ ...owner, pid: pidMax + 1 }));
+    const other = await stageInstaller(undefined, "i.sh", root, "other");
+    writeFileSync(path.join(path.dirname(other.tmp), "owner"), JSON.stringify({ ...owner, app: "other", pid: pidMax + 1 }));
+    mkdirSync(path.join(root, "tmp.user-file"));
+    mkdirSync(path.join(root, "upkeep-app-no-owner"));
+    const removed = await removeStaleStaging(root, "app");
+    expect(removed).toEqual([path.dirname(dead.tmp)]);
+    expect(existsSync(path.dirname(live.tmp))).toBe(true);
+    expect(existsSync(path.dirname(other.tmp))).toBe(true);
+    expect(existsSync(path.join(root, "tmp.user-file"))).toBe(true);
+    expect(existsSync(path.join(root, "upkeep-app-no-owner"))).toBe(true);
   });
   it("a missing temp dir is DOWNLOAD_FAILED with the fix", async () => {
     try {
