@@ -1,7 +1,6 @@
 import path from "node:path";
-import { appFromHost, pickToken, type Host } from "./config.js";
+import { appFromHost, checkWorkingDir, secretsToRedact, type Host } from "./config.js";
 import { helpText, parseCliArgs, type CliArgs } from "./core/args.js";
-import { appEnvVar } from "./core/env-name.js";
 import { redact } from "./core/redact.js";
 import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
 import { toUpdaterError } from "./errors.js";
@@ -29,7 +28,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
   const color = host.stderrIsTTY && !host.env.NO_COLOR;
   const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
   let args: CliArgs | undefined;
-  let secrets: string[] = [];
+  // Known before the app is: a message about a bad environment must not print a token either.
+  let secrets = secretsToRedact(undefined, undefined, host.env);
   let spinner: ReturnType<typeof createSpinner> | undefined;
   const say = (line: string): void => out.stderr(`${redact(line, secrets)}\n`);
 
@@ -45,9 +45,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     }
     const app = appFromHost(host.invokedAs, host.platform, host.env);
     outcome.app = app;
-    secrets = [args.token, pickToken(app, undefined, host.env)?.value, host.env[appEnvVar(app, "GITHUB_TOKEN")], host.env.GITHUB_TOKEN, ...proxyPasswords(host.env)].filter(
-      (s): s is string => Boolean(s),
-    );
+    secrets = secretsToRedact(app, args.token, host.env);
+    checkWorkingDir(host.env, host);
     const chatty = !args.quiet && !args.json;
     if (chatty) say("Checking for updates...");
     // A spinner only for people watching a terminal: never in pipes, --quiet or --json.
@@ -75,7 +74,9 @@ export async function runCli(host: Host, out: Output): Promise<number> {
               },
             }
           : {}),
-        ...(args.quiet
+        // Under --json no human line reaches stderr: the installer's output is not shown at all (its last
+        // lines are in the error message when it fails).
+        ...(args.quiet || args.json
           ? {}
           : {
               installerOutput: (text: string) => {
@@ -92,6 +93,8 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     if (args.check) {
       const r = await checkForUpdate(options);
       Object.assign(outcome, {
+        // The receipt's own spelling of the name (Windows matches AXOLOTLSAY-UPDATE.EXE in any case).
+        app: r.app,
         result: r.updateAvailable ? "update_available" : "up_to_date",
         oldVersion: r.currentVersion,
         newVersion: r.release.version,
@@ -101,11 +104,13 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       });
     } else {
       const r = await update(options);
-      Object.assign(outcome, { result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
+      Object.assign(outcome, { app: r.app, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
     }
   } catch (caught) {
     const error = toUpdaterError(caught);
     outcome.result = "failed";
+    // Warnings gathered before the failure (the library attaches them to the error).
+    if (Array.isArray(error.details.warnings)) outcome.warnings = error.details.warnings as Outcome["warnings"];
     outcome.error = {
       code: error.code,
       message: redact(error.message, secrets),
@@ -115,6 +120,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
   }
 
   spinner?.pause();
+  outcome.warnings = outcome.warnings.map((w) => ({ ...w, message: redact(w.message, secrets) }));
   if (args?.json ?? wantsJson) {
     out.stdout(`${JSON.stringify(outcomeJson(outcome))}\n`);
   } else {
@@ -123,20 +129,6 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     }
   }
   return outcomeExitCode(outcome);
-}
-
-// Passwords inside proxy URLs, hidden like tokens.
-function proxyPasswords(env: Host["env"]): string[] {
-  const out: string[] = [];
-  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
-    try {
-      const password = new URL(env[name] ?? "").password;
-      if (password) out.push(password, decodeURIComponent(password));
-    } catch {
-      // not a URL
-    }
-  }
-  return out;
 }
 
 // Waits `seconds` (or until interrupted).

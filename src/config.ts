@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import envPaths from "env-paths";
 import { appNameFromPath } from "./core/app-name.js";
 import { parseTimeout } from "./core/args.js";
@@ -19,7 +21,10 @@ export interface Host {
   env: Env;
   platform: Platform;
   home: string | undefined;
+  /** The working directory; when it was deleted, HOME (or `/`) instead, and `cwdMissing` is set. */
   cwd: string;
+  /** The process's working directory no longer exists (`cwd` is a fallback). */
+  cwdMissing?: boolean;
   tmpDir: string;
   /** The path or name the executable was invoked by (a symlink keeps its own name). */
   invokedAs: string;
@@ -37,11 +42,15 @@ export interface Host {
 /** Reads the real process once. Inside the single executable `argv[1]` is the name as typed. */
 export function readHost(): Host {
   const sea = isSingleExecutable();
+  const home = safeHomedir();
+  const cwd = currentDir();
   return {
     env: { ...process.env },
     platform: process.platform,
-    home: safeHomedir(),
-    cwd: process.cwd(),
+    home,
+    // A deleted working directory must not matter to an update (only AXOUPDATER_CONFIG_WORKING_DIR needs it).
+    cwd: cwd ?? (home && existsSync(home) ? home : "/"),
+    ...(cwd === undefined ? { cwdMissing: true } : {}),
     tmpDir: os.tmpdir(),
     invokedAs: sea ? (process.argv[1] ?? process.execPath) : process.execPath,
     argv: process.argv.slice(2),
@@ -58,6 +67,14 @@ function isSingleExecutable(): boolean {
     return sea?.isSea?.() === true;
   } catch {
     return false;
+  }
+}
+
+function currentDir(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined; // ENOENT: the directory was deleted while we were in it
   }
 }
 
@@ -149,6 +166,7 @@ export interface Config {
 /** Turns options plus the host into a {@link Config}; throws APP_NAME or USAGE for bad settings. */
 export function resolveConfig(options: UpdaterOptions, host: Host = readHost()): Config {
   const env = options.env ?? host.env;
+  if (options.cwd === undefined) checkWorkingDir(env, host);
   const platform = options.platform ?? host.platform;
   const app = options.app ?? appFromHost(host.invokedAs, platform, env);
   const home = options.env ? (platform === "win32" ? env.USERPROFILE : env.HOME) : host.home;
@@ -219,6 +237,49 @@ export function pickToken(app: string, explicit: string | undefined, env: Env): 
   return undefined;
 }
 
+/**
+ * Refuses to look for the receipt in a working directory that was deleted (AXOUPDATER_CONFIG_WORKING_DIR,
+ * or a relative AXOUPDATER_CONFIG_PATH): the fallback directory would be searched instead, silently.
+ */
+export function checkWorkingDir(env: Env, host: Pick<Host, "cwdMissing" | "platform">): void {
+  if (!host.cwdMissing) return;
+  const configPath = env.AXOUPDATER_CONFIG_PATH;
+  const relative = configPath !== undefined && !(host.platform === "win32" ? path.win32 : path.posix).isAbsolute(configPath);
+  const name = env.AXOUPDATER_CONFIG_WORKING_DIR !== undefined ? "AXOUPDATER_CONFIG_WORKING_DIR" : relative ? "AXOUPDATER_CONFIG_PATH" : undefined;
+  if (!name) return;
+  throw new UpdaterError(
+    "RECEIPT_NOT_FOUND",
+    `${name} is set, so the receipt is looked for ${name === "AXOUPDATER_CONFIG_PATH" ? `in "${configPath}" relative to` : "in"} the current directory, but the current directory no longer exists (it was deleted).`,
+    { hint: `cd to the directory that holds the receipt and run the update again, or unset ${name}.` },
+  );
+}
+
+/**
+ * Every secret a front door must hide from what it prints (messages, installer output, JSON): the GitHub
+ * tokens (`--token`, AXOUPDATER_GITHUB_TOKEN, `<APP>_GITHUB_TOKEN`, GITHUB_TOKEN) and the passwords in
+ * proxy URLs (as written and percent-decoded). Longest first, so no secret is half-replaced by a shorter one.
+ */
+export function secretsToRedact(app: string | undefined, explicitToken: string | undefined, env: Env): string[] {
+  const found = [explicitToken, env.AXOUPDATER_GITHUB_TOKEN, app ? env[appEnvVar(app, "GITHUB_TOKEN")] : undefined, env.GITHUB_TOKEN];
+  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
+    try {
+      const password = new URL(env[name] ?? "").password;
+      if (password) found.push(password, safeDecode(password));
+    } catch {
+      // not a URL
+    }
+  }
+  return [...new Set(found.filter((s): s is string => Boolean(s)))].sort((a, b) => b.length - a.length);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The app name from the executable's file name, or APP_NAME explaining how to install it. */
 export function appFromHost(invokedAs: string, platform: Platform, env: Env): string {
   const found = appNameFromPath(invokedAs, platform, env.AXOUPDATER_APP_NAME);
@@ -230,6 +291,11 @@ export function appFromHost(invokedAs: string, platform: Platform, env: Env): st
         hint: `This probably isn't what you meant to update; install the updater as <app>-update (${example}).`,
       });
     case "empty":
+      if (env.AXOUPDATER_APP_NAME === undefined) {
+        throw new UpdaterError("APP_NAME", `Cannot tell which app to update: this updater runs as "${found.fileName}", which has no app name before "-update".`, {
+          hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.`,
+        });
+      }
       throw new UpdaterError("APP_NAME", "AXOUPDATER_APP_NAME is set but empty, so there is no app to update.", {
         hint: "Unset AXOUPDATER_APP_NAME (the app then comes from the file name, <app>-update) or set it to the app's name.",
       });

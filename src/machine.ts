@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Output } from "./cli.js";
-import { resolveConfig, type Config, type Host, type UpdaterOptions } from "./config.js";
+import { checkWorkingDir, resolveConfig, secretsToRedact, type Config, type Host, type UpdaterOptions } from "./config.js";
 import { githubApiBase } from "./core/github.js";
 import { redact } from "./core/redact.js";
 import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
@@ -55,7 +55,17 @@ interface Listed {
 }
 
 /** Runs `upkeep <command> …`; returns the exit status. */
-export async function runMachine(host: Host, out: Output): Promise<number> {
+export async function runMachine(host: Host, raw: Output): Promise<number> {
+  // Everything printed passes through here, so no token or proxy password is ever shown: the secrets of
+  // every app (each may have its own <APP>_GITHUB_TOKEN), added as they become known.
+  const secrets = new Set(secretsToRedact(undefined, undefined, host.env));
+  const hide = (text: string): string => redact(text, [...secrets].sort((a, b) => b.length - a.length));
+  const out: MachineOutput = {
+    stdout: (text) => raw.stdout(hide(text)),
+    stderr: (text) => raw.stderr(hide(text)),
+    // Strings redacted one by one: redacting the serialized text could match across JSON fields.
+    json: (doc) => raw.stdout(`${JSON.stringify(doc, (_key, value: unknown) => (typeof value === "string" ? hide(value) : value))}\n`),
+  };
   let values;
   let positionals: string[];
   try {
@@ -98,13 +108,19 @@ export async function runMachine(host: Host, out: Output): Promise<number> {
   const jitter = values.jitter === undefined ? 0 : Number(values.jitter);
   if (!(jitter >= 0 && jitter <= 86400)) return fail(out, json, usage(`--jitter "${values.jitter}" is not a number of seconds between 0 and 86400`));
 
+  for (const s of secretsToRedact(undefined, values.token, host.env)) secrets.add(s);
   const found = await discoverApps(host);
+  for (const app of [...found, ...named]) for (const s of secretsToRedact(app, values.token, host.env)) secrets.add(s);
+  try {
+    checkWorkingDir(host.env, host);
+  } catch (error) {
+    return fail(out, json, toUpdaterError(error));
+  }
   if (command === "list") return list(host, out, json, found);
   if (named.length > 0 && values.all) return fail(out, json, usage("name apps or pass --all, not both"));
   const unknown = named.filter((a) => !found.includes(a));
   if (unknown.length) return fail(out, json, new UpdaterError("RECEIPT_NOT_FOUND", `No install receipt for ${unknown.join(", ")} (found: ${found.join(", ") || "none"}).`, { hint: "Run upkeep list to see the apps." }));
   const apps = named.length ? named : found;
-  const secrets = [values.token, host.env.AXOUPDATER_GITHUB_TOKEN, host.env.GITHUB_TOKEN].filter((s): s is string => Boolean(s));
   const base = (app: string): UpdaterOptions => ({
     app,
     env: host.env,
@@ -115,7 +131,7 @@ export async function runMachine(host: Host, out: Output): Promise<number> {
     ...(values.source ? { source: values.source } : {}),
     ...(values.token ? { token: values.token } : {}),
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-    hooks: values.verbose ? { verbose: (l) => out.stderr(`  ${app}: ${redact(l, secrets)}\n`) } : {},
+    hooks: values.verbose ? { verbose: (l) => out.stderr(`  ${app}: ${l}\n`) } : {},
   });
   if (jitter > 0) await new Promise((r) => setTimeout(r, jitter * 1000 * (host.random ?? Math.random)()));
   if (command === "doctor") return doctor(host, out, json, apps, base);
@@ -128,24 +144,31 @@ export async function runMachine(host: Host, out: Output): Promise<number> {
         const r = await checkForUpdate(base(app));
         Object.assign(o, { result: r.updateAvailable ? "update_available" : "up_to_date", oldVersion: r.currentVersion, newVersion: r.release.version, tag: r.release.tag, installPrefix: r.installPrefix, warnings: r.warnings });
       } else {
+        // The installer's output is redacted by `out`; under --json it is not shown (no human lines).
         const r = await update({ ...base(app), hooks: { ...base(app).hooks, ...(values.quiet || json ? {} : { installerOutput: (t: string) => out.stderr(t) }) } });
         Object.assign(o, { result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
       }
     } catch (caught) {
       const e = toUpdaterError(caught);
-      o.error = { code: e.code, message: redact(e.message, secrets), hint: e.hint ? redact(e.hint, secrets) : null };
+      o.error = { code: e.code, message: e.message, hint: e.hint ?? null };
+      if (Array.isArray(e.details.warnings)) o.warnings = e.details.warnings as Outcome["warnings"];
     }
     outcomes.push(o);
     if (!json) for (const line of outcomeText(o, values.quiet ?? false)) out.stderr(`${app}: ${line}\n`);
   }
   const failed = outcomes.some((o) => o.error);
-  if (json) out.stdout(`${JSON.stringify({ command, results: outcomes.map(outcomeJson), ok: !failed })}\n`);
+  if (json) out.json({ command, results: outcomes.map(outcomeJson), ok: !failed });
   if (failed) return 1;
   return outcomes.some((o) => outcomeExitCode(o) === 100) ? 100 : 0;
 }
 
-function fail(out: Output, json: boolean, e: UpdaterError): number {
-  if (json) out.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint ?? null } })}\n`);
+/** Where machine mode writes: `out` of the CLI, with every secret hidden. */
+interface MachineOutput extends Output {
+  json(doc: unknown): void;
+}
+
+function fail(out: MachineOutput, json: boolean, e: UpdaterError): number {
+  if (json) out.json({ error: { code: e.code, message: e.message, hint: e.hint ?? null } });
   else out.stderr(`error[${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
   return e.code === "USAGE" ? 2 : 1;
 }
@@ -164,7 +187,7 @@ export async function discoverApps(host: Host): Promise<string[]> {
   return [...apps].sort();
 }
 
-async function list(host: Host, out: Output, json: boolean, apps: string[]): Promise<number> {
+async function list(host: Host, out: MachineOutput, json: boolean, apps: string[]): Promise<number> {
   const rows: Listed[] = [];
   for (const app of apps) {
     const config = resolveConfig({ app, env: host.env, platform: host.platform, cwd: host.cwd, cacheDir: host.cacheDir }, host);
@@ -187,7 +210,7 @@ async function list(host: Host, out: Output, json: boolean, apps: string[]): Pro
     }
   }
   if (json) {
-    out.stdout(`${JSON.stringify({ apps: rows })}\n`);
+    out.json({ apps: rows });
   } else if (rows.length === 0) {
     out.stderr("No apps with an install receipt were found for this user.\n");
   } else {
@@ -204,7 +227,7 @@ async function list(host: Host, out: Output, json: boolean, apps: string[]): Pro
 
 type Check = { name: string; status: "ok" | "warn" | "fail"; message: string };
 
-async function doctor(host: Host, out: Output, json: boolean, apps: string[], base: (app: string) => UpdaterOptions): Promise<number> {
+async function doctor(host: Host, out: MachineOutput, json: boolean, apps: string[], base: (app: string) => UpdaterOptions): Promise<number> {
   const reports: { app: string; ok: boolean; checks: Check[] }[] = [];
   for (const app of apps) {
     const checks: Check[] = [];
@@ -246,7 +269,7 @@ async function doctor(host: Host, out: Output, json: boolean, apps: string[], ba
     reports.push({ app, ok: !checks.some((c) => c.status === "fail"), checks });
   }
   if (json) {
-    out.stdout(`${JSON.stringify({ apps: reports, ok: reports.every((r) => r.ok) })}\n`);
+    out.json({ apps: reports, ok: reports.every((r) => r.ok) });
   } else {
     for (const r of reports) {
       out.stdout(`${r.app}: ${r.ok ? "ok" : "PROBLEMS"}\n`);

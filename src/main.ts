@@ -1,11 +1,23 @@
 import { runCli } from "./cli.js";
-import { readHost } from "./config.js";
+import { readHost, secretsToRedact } from "./config.js";
+import { redact } from "./core/redact.js";
 
 // Entry point of the single executable and of `node dist/upkeep.cjs`. No stack trace ever reaches the user.
+// With --json, even a crash prints its one JSON object on stdout (unless one was printed already).
+const wantsJson = process.argv.slice(2).includes("--json");
+let printedJson = false;
+
 function crash(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error[INTERNAL]: Unexpected error: ${message}\nhint: This is a bug in upkeep; please report it.\n`);
+  const message = redact(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, secretsToRedact(undefined, undefined, process.env));
+  const hint = "This is a bug in upkeep; please report it.";
   process.exitCode = 1;
+  if (!wantsJson) {
+    process.stderr.write(`error[INTERNAL]: ${message}\nhint: ${hint}\n`);
+  } else if (!printedJson) {
+    printedJson = true;
+    const error = { code: "INTERNAL", message, hint };
+    process.stdout.write(`${JSON.stringify({ app: null, result: "failed", old_version: null, new_version: null, tag: null, install_prefix: null, warnings: [], error })}\n`);
+  }
 }
 
 process.on("uncaughtException", crash);
@@ -21,9 +33,27 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-runCli({ ...readHost(), signal: controller.signal }, {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-}).then((code) => {
+async function main(): Promise<number> {
+  const host = readHost();
+  // Started in a directory that was since deleted: move to the fallback (HOME or /), so that children
+  // (the installer, the checks of the new binaries) and relative paths work. The CLI still knows, for
+  // AXOUPDATER_CONFIG_WORKING_DIR.
+  if (host.cwdMissing) {
+    try {
+      process.chdir(host.cwd);
+    } catch {
+      // stays where it is; only what needs the working directory fails
+    }
+  }
+  return runCli({ ...host, signal: controller.signal }, {
+    stdout: (text) => {
+      printedJson ||= wantsJson;
+      process.stdout.write(text);
+    },
+    stderr: (text) => void process.stderr.write(text),
+  });
+}
+
+main().then((code) => {
   process.exitCode = code;
 }, crash);

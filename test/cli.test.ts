@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
+import type { Host } from "../src/config.js";
 import { runCliWith } from "./helpers/cli.js";
 import { fakeRelease, installedApp, tmpDir, type InstalledAppOptions } from "./helpers/fake-app.js";
 import { startFakeGithub, type FakeGithubOptions } from "./helpers/fake-github.js";
@@ -192,6 +194,8 @@ describe("cli: --check, --dry-run and --json", () => {
     expect(r.json).toMatchObject({ app: "axolotlsay", result: "updated", old_version: "1.0.0", new_version: "2.0.0", tag: "v2.0.0", install_prefix: w.app.prefix });
     expect(r.stderr).not.toContain("Checking for updates");
     expect(r.stderr).not.toContain("New release");
+    // Not the installer's lines either: under --json its output is not shown at all.
+    expect(r.stderr).toBe("");
   });
 
   it("--json reports failures in the same shape", async () => {
@@ -200,6 +204,37 @@ describe("cli: --check, --dry-run and --json", () => {
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ app: "axolotlsay", result: "failed", error: { code: "RELEASE_NOT_FOUND" } });
     expect(Object.keys(r.json ?? {})).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+  });
+
+  it("a failure keeps the warnings gathered before it (JSON and text)", async () => {
+    const w = await world({ gh: { releases: [fakeRelease("2.0.0", { installerDigest: null, prelude: "exit 3" })] } });
+    const r = await w.run(["--json"]);
+    expect(r.json).toMatchObject({ result: "failed", error: { code: "INSTALLER_FAILED" }, warnings: [expect.objectContaining({ code: "NO_CHECKSUM" })] });
+    const text = await w.run();
+    expect(text.stderr).toMatch(/warning: The release publishes no SHA-256[^\n]*\nerror\[INSTALLER_FAILED\]/);
+  });
+
+  it("AXOUPDATER_CONFIG_WORKING_DIR from a deleted working directory: a clear RECEIPT_NOT_FOUND, in JSON", async () => {
+    const w = await world();
+    let stdout = "";
+    const host: Host = {
+      env: { ...w.env, AXOUPDATER_CONFIG_WORKING_DIR: "1" },
+      platform: "linux",
+      home: w.app.home,
+      cwd: w.app.home,
+      cwdMissing: true,
+      tmpDir: w.env.TMPDIR!,
+      invokedAs: path.join(w.app.bin, "axolotlsay-update"),
+      argv: ["--json"],
+      stderrIsTTY: false,
+      cacheDir: path.join(w.app.home, ".cache", "upkeep"),
+    };
+    const code = await runCli(host, { stdout: (t) => (stdout += t), stderr: () => {} });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).error).toMatchObject({ code: "RECEIPT_NOT_FOUND", message: expect.stringContaining("the current directory no longer exists (it was deleted)") });
+    // Without the variable, a deleted working directory does not matter.
+    const ok = await runCli({ ...host, env: w.env }, { stdout: () => {}, stderr: () => {} });
+    expect(ok).toBe(0);
   });
 
   it("warns (text and JSON) when the release publishes no checksum", async () => {

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appFromHost, pickToken, readHost, resolveConfig, type Host } from "../src/config.js";
+import { appFromHost, checkWorkingDir, pickToken, readHost, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
 import { UpdaterError } from "../src/errors.js";
 import { VERSION } from "../src/version.js";
 
@@ -88,6 +91,8 @@ describe("appFromHost", () => {
     ["/usr/local/bin/upkeep", {}, 'runs as "upkeep"'],
     ["/x/axoupdater-update", {}, "App name calculated as `axoupdater'"],
     ["/x/foo-update", { AXOUPDATER_APP_NAME: "" }, "set but empty"],
+    // A file named just `-update`: no app name, and AXOUPDATER_APP_NAME is not set at all.
+    ["/x/-update", {}, 'this updater runs as "-update", which has no app name before "-update"'],
   ];
   for (const [invoked, env, message] of bad) {
     it(`${invoked} → APP_NAME`, () => {
@@ -110,5 +115,61 @@ describe("readHost", () => {
     expect(h.invokedAs).toBe(process.execPath);
     expect(h.env).not.toBe(process.env);
     expect(h.argv).toEqual(process.argv.slice(2));
+    expect(h.cwdMissing).toBeUndefined();
+  });
+
+  it("a deleted working directory is not an error: HOME (or /) instead, and cwdMissing", () => {
+    const before = process.cwd();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "upkeep-gone-"));
+    process.chdir(dir);
+    rmdirSync(dir);
+    try {
+      const h = readHost();
+      expect(h.cwdMissing).toBe(true);
+      expect([h.home, "/"]).toContain(h.cwd);
+    } finally {
+      process.chdir(before);
+    }
+  });
+});
+
+describe("checkWorkingDir: a deleted working directory matters only where the receipt is looked for in it", () => {
+  // [env, cwdMissing, the variable named, or undefined when fine]
+  const cases: [Record<string, string>, boolean, string | undefined][] = [
+    [{}, true, undefined],
+    [{ AXOUPDATER_CONFIG_WORKING_DIR: "" }, true, "AXOUPDATER_CONFIG_WORKING_DIR"],
+    [{ AXOUPDATER_CONFIG_WORKING_DIR: "1" }, false, undefined],
+    [{ AXOUPDATER_CONFIG_PATH: "conf" }, true, "AXOUPDATER_CONFIG_PATH"],
+    [{ AXOUPDATER_CONFIG_PATH: "/etc/conf" }, true, undefined],
+  ];
+  for (const [env, cwdMissing, name] of cases) {
+    it(`${JSON.stringify(env)}, cwd ${cwdMissing ? "deleted" : "present"} → ${name ? "RECEIPT_NOT_FOUND" : "fine"}`, () => {
+      const check = () => checkWorkingDir(env, { platform: "linux", cwdMissing });
+      if (!name) return expect(check).not.toThrow();
+      expect(check).toThrow(expect.objectContaining({ code: "RECEIPT_NOT_FOUND", message: expect.stringMatching(new RegExp(`^${name} is set, .*the current directory no longer exists`)) }));
+    });
+  }
+
+  it("resolveConfig applies it unless the caller chose a cwd", () => {
+    const gone = host({ cwdMissing: true, cwd: "/home/real" });
+    expect(() => resolveConfig({ app: "x", env: { AXOUPDATER_CONFIG_WORKING_DIR: "1" } }, gone)).toThrow(/no longer exists/);
+    expect(resolveConfig({ app: "x", env: { AXOUPDATER_CONFIG_WORKING_DIR: "1" }, cwd: "/w" }, gone).cwd).toBe("/w");
+    expect(resolveConfig({ app: "x", env: {} }, gone).cwd).toBe("/home/real");
+  });
+});
+
+describe("secretsToRedact: one list for both front doors", () => {
+  it("every token, the app's own, and proxy passwords as written and decoded, longest first", () => {
+    const env = {
+      AXOUPDATER_GITHUB_TOKEN: "tok-axo",
+      MY_APP_GITHUB_TOKEN: "tok-my-app-longer",
+      GITHUB_TOKEN: "tok-gh",
+      https_proxy: "http://u:p%40ss@proxy:3128",
+      ALL_PROXY: "not a url",
+    };
+    expect(secretsToRedact("my-app", "tok-flag", env)).toEqual(["tok-my-app-longer", "tok-flag", "tok-axo", "tok-gh", "p%40ss", "p@ss"]);
+    expect(secretsToRedact(undefined, undefined, env)).not.toContain("tok-my-app-longer");
+    expect(secretsToRedact("x", undefined, {})).toEqual([]);
+    expect(secretsToRedact("x", undefined, { HTTPS_PROXY: "http://u:%E0%A4%A@h" })).toEqual(["%E0%A4%A"]);
   });
 });

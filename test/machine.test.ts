@@ -8,11 +8,11 @@ import { fakeRelease, installedApp } from "./helpers/fake-app.js";
 import { startFakeGithub } from "./helpers/fake-github.js";
 
 // Two apps in one HOME, each published on its own fake GitHub.
-async function world(o: { otherFails?: boolean } = {}) {
+async function world(o: { otherFails?: boolean; otherPrelude?: string } = {}) {
   const ghA = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
   const ghB = await startFakeGithub({
     repo: "otherapp",
-    releases: [fakeRelease("5.0.0", { app: "otherapp", repo: "otherapp", ...(o.otherFails ? { prelude: "echo 'no space left' >&2; exit 4" } : {}) })],
+    releases: [fakeRelease("5.0.0", { app: "otherapp", repo: "otherapp", ...(o.otherFails ? { prelude: "echo 'no space left' >&2; exit 4" } : o.otherPrelude ? { prelude: o.otherPrelude } : {}) })],
   });
   const a = installedApp();
   const b = installedApp({ app: "otherapp", version: "4.0.0", home: a.home, receipt: { source: { app_name: "otherapp", name: "otherapp", owner: "axodotdev", release_type: "github" } } });
@@ -99,6 +99,23 @@ describe("upkeep (machine-wide)", () => {
     const token = r.json?.apps[0].checks.find((c: { name: string }) => c.name === "token");
     expect(token.message).toContain("from AXOUPDATER_GITHUB_TOKEN");
     expect(r.stdout + r.stderr).not.toContain("ghp_doctor_secret");
+  });
+
+  it("update redacts the installer's output and every message: each app's own <APP>_GITHUB_TOKEN and proxy passwords", async () => {
+    const w = await world({ otherPrelude: 'echo "installer-says $OTHERAPP_GITHUB_TOKEN proxy ${HTTPS_PROXY#*:*:}"; echo "failing with $OTHERAPP_GITHUB_TOKEN" >&2; exit 5' });
+    const env = { ...w.env, OTHERAPP_GITHUB_TOKEN: "ghp_other_app_secret", HTTPS_PROXY: "http://u:pr0xy-pass@127.0.0.1:9", NO_PROXY: "127.0.0.1" };
+    const text = await runCliWith({ argv: ["update", "otherapp"], env, invokedAs: "/usr/local/bin/upkeep" });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain("installer-says *** proxy ***@127.0.0.1:9");
+    expect(text.stderr).toContain("failing with ***");
+    const json = await runCliWith({ argv: ["update", "otherapp", "--json", "--verbose"], env, invokedAs: "/usr/local/bin/upkeep" });
+    expect(json.json?.results[0].error.message).toContain("failing with ***");
+    // Under --json the installer's output is not shown at all.
+    expect(json.stderr).not.toContain("installer-says");
+    for (const r of [text, json]) {
+      expect(r.stdout + r.stderr).not.toContain("ghp_other_app_secret");
+      expect(r.stdout + r.stderr).not.toContain("pr0xy-pass");
+    }
   });
 
   // [argv, exit, code]

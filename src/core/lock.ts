@@ -43,3 +43,43 @@ export function describeHolder(record: LockRecord | undefined, now: number): str
   const seconds = Math.max(0, Math.round((now - record.started) / 1000));
   return `pid ${record.pid} on ${record.host} (upkeep ${record.version}, running for ${seconds} s)`;
 }
+
+/** What is at an existing lock path, as `lstat`/`fstat` say (a symlink is never followed). */
+export interface LockPathInfo {
+  kind: "file" | "symlink" | "directory" | "fifo" | "socket" | "device" | "other";
+  /** Owner; undefined where there are no uids (Windows). */
+  uid: number | undefined;
+  /** The file could not be opened for reading (EACCES). */
+  unreadable?: boolean;
+}
+
+const KIND_TEXT: Record<LockPathInfo["kind"], string> = {
+  file: "a file",
+  symlink: "a symbolic link",
+  directory: "a directory",
+  fifo: "a FIFO",
+  socket: "a socket",
+  device: "a device",
+  other: "something that is not a file",
+};
+
+/**
+ * Why an existing lock path is not a lock upkeep may read and replace, or undefined when it is one: only
+ * a regular file of this user, readable, is. Anything else (a symlink, a directory, a FIFO, another
+ * user's file — what a killed `sudo` run leaves) would otherwise be waited on for ever, so it fails at
+ * once. Taking over another user's stale lock would leave a lock that user cannot remove in turn.
+ */
+export function unusableLock(info: LockPathInfo, myUid: number | undefined): string | undefined {
+  if (info.kind !== "file") return `is ${KIND_TEXT[info.kind]}, not a lock file`;
+  if (myUid !== undefined && info.uid !== undefined && info.uid !== myUid) return `belongs to another user (uid ${info.uid})`;
+  if (info.unreadable) return "cannot be read by you";
+  return undefined;
+}
+
+/** The command that clears a lock path: `rm -rf`, with `sudo` when the path is another user's. */
+export function clearLockCommand(file: string, info: LockPathInfo, myUid: number | undefined, platform: string): string {
+  if (platform === "win32") return `Remove-Item -Recurse -Force '${file.replaceAll("'", "''")}'`;
+  const quoted = /^[\w@%+=:,./-]+$/.test(file) ? file : `'${file.replaceAll("'", `'\\''`)}'`;
+  const sudo = myUid !== undefined && myUid !== 0 && info.uid !== undefined && info.uid !== myUid;
+  return `${sudo ? "sudo " : ""}rm -rf ${quoted}`;
+}

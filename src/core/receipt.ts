@@ -116,12 +116,28 @@ export function parseReceipt(text: string, where: { file: string; app: string })
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_KEYS.has(key)) extra[key] = value;
 
+  // Every entry must be a plain file name in the prefix: backup and rollback act on `<bin dir>/<entry>`.
+  const binaries = strList("binaries");
+  const cdylibs = strList("cdylibs"); // added in cargo-dist 0.20
+  const cstaticlibs = strList("cstaticlibs"); // added in cargo-dist 0.20
+  const plain = (name: string, field: string, what = "an entry"): void => {
+    const problem = fileNameProblem(name);
+    if (problem) throw invalid(field, `has ${what} that is not a plain file name inside the install prefix: it ${problem}`);
+  };
+  for (const [field, list] of [["binaries", binaries], ["cdylibs", cdylibs], ["cstaticlibs", cstaticlibs]] as const) {
+    list.forEach((name, i) => plain(name, `${field}[${i}]`));
+  }
+  for (const [bin, list] of Object.entries(binaryAliases)) {
+    plain(bin, "binary_aliases", "a key");
+    list.forEach((name, i) => plain(name, `binary_aliases.${bin}[${i}]`));
+  }
+
   const receipt: InstallReceipt = {
     installPrefix,
-    binaries: strList("binaries"),
+    binaries,
     binaryAliases,
-    cdylibs: strList("cdylibs"), // added in cargo-dist 0.20
-    cstaticlibs: strList("cstaticlibs"), // added in cargo-dist 0.20
+    cdylibs,
+    cstaticlibs,
     installLayout: str(raw, "install_layout", "install_layout", "unspecified"), // added in cargo-dist 0.23
     modifyPath,
     provider,
@@ -157,11 +173,35 @@ function tryBackslashRepair(body: string): unknown {
   }
 }
 
-function hasControlChars(value: unknown): boolean {
-  if (typeof value === "string") return CONTROL.test(value);
-  if (Array.isArray(value)) return value.some(hasControlChars);
-  if (isObject(value)) return Object.values(value).some(hasControlChars);
+// An explicit stack, not recursion: a deeply nested (valid) receipt must not overflow the call stack.
+function hasControlChars(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (CONTROL.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const v of value) stack.push(v);
+    } else if (isObject(value)) {
+      for (const v of Object.values(value)) stack.push(v);
+    }
+  }
   return false;
+}
+
+/**
+ * Why `name` is not a plain file name inside the install prefix, or undefined when it is one. Receipt
+ * entries become `<bin dir>/<name>` for backup and rollback, so `../x`, `/dev/x`, `C:x`, `a/b` would make
+ * them touch files outside the install.
+ */
+export function fileNameProblem(name: string): string | undefined {
+  if (name === "") return "is empty";
+  if (name === "." || name === "..") return `is "${name}", a directory`;
+  if (name.includes("\0")) return "contains a NUL character";
+  if (/[/\\]/.test(name)) return `contains a path separator (${JSON.stringify(name)})`;
+  if (/^[A-Za-z]:/.test(name)) return `starts with a drive letter (${JSON.stringify(name)})`;
+  if (CONTROL.test(name)) return `contains a control character (${JSON.stringify(name)})`;
+  return undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { installPrefixRoot, parseReceipt } from "../../src/core/receipt.js";
+import { fileNameProblem, installPrefixRoot, parseReceipt } from "../../src/core/receipt.js";
 import { UpdaterError } from "../../src/errors.js";
 import { invalidReceipts, receiptGenerations } from "../fixtures/receipts.js";
 
@@ -58,6 +58,54 @@ describe("parseReceipt: invalid receipts name the file and the field", () => {
       expect(e.details.field).toBe(field === "the file" ? "the file" : field);
     });
   }
+});
+
+describe("receipt entries are plain file names inside the prefix", () => {
+  // [name, problem or undefined]
+  const names: [string, string | undefined][] = [
+    ["axolotlsay", undefined],
+    ["axolotlsay.exe", undefined],
+    ["libaxo.so.1", undefined],
+    ["..dots..", undefined],
+    ["", "is empty"],
+    [".", 'is ".", a directory'],
+    ["..", 'is "..", a directory'],
+    ["../x", 'contains a path separator ("../x")'],
+    ["/usr/bin/x", 'contains a path separator ("/usr/bin/x")'],
+    ["a\\b", 'contains a path separator ("a\\\\b")'],
+    ["C:x", 'starts with a drive letter ("C:x")'],
+    ["a\u0000b", "contains a NUL character"],
+    ["a\nb", 'contains a control character ("a\\nb")'],
+  ];
+  for (const [name, problem] of names) it(`${JSON.stringify(name)} → ${problem ?? "fine"}`, () => expect(fileNameProblem(name)).toBe(problem));
+
+  const base = { install_prefix: "/x", source: { release_type: "github", owner: "o", name: "n" }, version: "1.0.0" };
+  // [fields, the field named]
+  const bad: [Record<string, unknown>, string][] = [
+    [{ binaries: ["ok", "../x"] }, "binaries[1]"],
+    [{ cdylibs: ["/lib/libc.so.6"] }, "cdylibs[0]"],
+    [{ cstaticlibs: [".."] }, "cstaticlibs[0]"],
+    [{ binary_aliases: { ok: ["../../etc/passwd"] } }, "binary_aliases.ok[0]"],
+    [{ binary_aliases: { "/abs": ["a"] } }, "binary_aliases"],
+  ];
+  for (const [fields, field] of bad) {
+    it(`${JSON.stringify(fields)} → RECEIPT_INVALID naming ${field}`, () => {
+      expect(() => parseReceipt(JSON.stringify({ ...base, ...fields }), where)).toThrow(
+        expect.objectContaining({ code: "RECEIPT_INVALID", details: { path: where.file, field }, message: expect.stringContaining("not a plain file name inside the install prefix") }),
+      );
+    });
+  }
+});
+
+describe("parseReceipt: deeply nested receipts", () => {
+  it("a valid receipt nested 200 000 levels deep (with a backslash, so it is walked for escapes) is read", () => {
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    const text = `{"install_prefix":"/x","note":"C:\\\\Users","deep":${deep},"source":{"release_type":"github","owner":"o","name":"n"},"version":"1.0.0"}`;
+    const { receipt, repairs } = parseReceipt(text, where);
+    expect(receipt.version).toBe("1.0.0");
+    expect(repairs).toEqual([]);
+    expect(receipt.extra.note).toBe("C:\\Users");
+  });
 });
 
 describe("installPrefixRoot", () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -69,6 +69,47 @@ describe("acquireLock", () => {
     const file = path.join(tmpDir(), "a-file");
     writeFileSync(file, "");
     expect(await acquireLock(opts(path.join(file, "locks")))).toBeUndefined();
+  });
+
+  // [label, what to plant at the lock path, part of the LOCKED message]
+  const unusable: [string, (file: string) => void, string][] = [
+    ["a dangling symlink", (f) => symlinkSync(path.join(path.dirname(f), "nowhere"), f), "is a symbolic link, not a lock file"],
+    ["a symlink to a file (never followed)", (f) => (writeFileSync(`${f}.target`, "x"), symlinkSync(`${f}.target`, f)), "is a symbolic link, not a lock file"],
+    ["a directory", (f) => mkdirSync(f), "is a directory, not a lock file"],
+    ["a FIFO", (f) => void spawnSync("mkfifo", [f]), "is a FIFO, not a lock file"],
+    [
+      "another user's file (or, not as root, one this user cannot read)",
+      (f) => {
+        writeFileSync(f, "x", { mode: 0o600 });
+        if (process.getuid?.() === 0) chownSync(f, 65534, 65534);
+        else chmodSync(f, 0);
+      },
+      process.getuid?.() === 0 ? "belongs to another user (uid 65534)" : "cannot be read by you",
+    ],
+  ];
+  for (const [label, plant, message] of unusable) {
+    it(`${label} at the lock path fails at once with LOCKED, naming it and how to clear it`, async () => {
+      const dir = tmpDir();
+      const file = path.join(dir, "axolotlsay.lock");
+      plant(file);
+      const started = Date.now();
+      const error = await acquireLock(opts(dir, 30_000)).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error).toMatchObject({ code: "LOCKED", message: `Cannot take the lock for updating axolotlsay: ${file} ${message}.`, hint: expect.stringContaining(`rm -rf ${file}`) });
+      expect(existsSync(path.join(dir, "nowhere")), "a symlink was followed").toBe(false);
+      if (existsSync(`${file}.target`)) expect(readFileSync(`${file}.target`, "utf8")).toBe("x");
+    });
+  }
+
+  it("aborting the wait stops it at once with INTERRUPTED", async () => {
+    const dir = tmpDir();
+    const first = await acquireLock(opts(dir));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    await expect(acquireLock({ ...opts(dir, 30_000), signal: controller.signal })).rejects.toMatchObject({ code: "INTERRUPTED" });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await first!.release();
   });
 
   it("pidAlive", () => {
