@@ -1,7 +1,7 @@
 #!/bin/sh
 # `npm run setup`: everything a fresh machine needs before `npm test`.
 # 1. Debian test tools, installed when missing and we are root (otherwise the tests that need them
-#    report themselves as skipped, naming the tool).
+#    report themselves as skipped, naming the tool; under CI a skipped test fails the run).
 # 2. npm ci (exact versions from package-lock.json, including the Node 22 binary the executable embeds).
 # 3. The build: the library, dist/upkeep, and every other target that builds here (dist/targets/).
 set -eu
@@ -11,6 +11,12 @@ cd "$(dirname "$0")/.."
 need="shellcheck:shellcheck busybox:busybox dash:dash xz:xz-utils tinyproxy:tinyproxy qemu-aarch64:qemu-user"
 need="$need /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1:libc6-arm64-cross"
 need="$need /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross ansible-playbook:ansible-core"
+# wine64 (Debian's wine 8.0, not on PATH as `wine`): runs the Windows executable (test/e2e/wine.test.ts).
+need="$need /usr/lib/wine/wine64:wine64"
+# bash: the installer tests skip without it. The rest fail (not skip) without them: the installers
+# fetch with curl or GNU wget, the TLS tests make certificates with openssl, the permission tests
+# drop root with setpriv.
+need="$need bash:bash curl:curl wget:wget openssl:openssl setpriv:util-linux"
 missing=""
 for pair in $need; do
   cmd=${pair%%:*}

@@ -5,7 +5,8 @@ import { managedPrefix } from "./core/managed.js";
 import { binDirOf, firstOnPath } from "./core/paths.js";
 import { receiptMatchesExecutable, samePath } from "./core/prefix.js";
 import { installPrefixRoot, parseReceipt } from "./core/receipt.js";
-import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
+import { ownAppName, receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
+import { ownUpdaterPath } from "./core/self-move.js";
 import { UpdaterError } from "./errors.js";
 import { canonicalDir } from "./io/paths.js";
 import { executableFileSync, unwritableReason } from "./io/probe.js";
@@ -42,7 +43,9 @@ export async function locate(config: Config, loaded: LoadedReceipt): Promise<Loc
     updaterDir = existsSync(p.join(installRoot, "bin", receipt.binaries[0])) ? p.join(installRoot, "bin") : installRoot;
   }
   const binDir = binDirOf(installRoot, receipt.installLayout, updaterDir, config.platform);
-  const updaterPath = config.executablePath ?? p.join(binDir, config.platform === "win32" ? `${config.app}-update.exe` : `${config.app}-update`);
+  const updaterPath = config.executablePath
+    ? ownUpdaterPath(config.executablePath, config.app, config.platform)
+    : p.join(binDir, config.platform === "win32" ? `${config.app}-update.exe` : `${config.app}-update`);
   return { installRoot, binDir, updaterPath, warnings };
 }
 
@@ -85,7 +88,8 @@ export async function readReceipt(config: Config): Promise<LoadedReceipt> {
     cwd: config.cwd,
   });
   const fileName = receiptFileName(config.app);
-  const found = await readFirstReceipt(candidates, fileName);
+  const windows = config.platform === "win32";
+  const found = await readFirstReceipt(candidates, fileName, { caseInsensitive: windows });
   if (!found) {
     const places = candidates.map((c) => path.join(c.dir, fileName));
     throw new UpdaterError(
@@ -97,7 +101,14 @@ export async function readReceipt(config: Config): Promise<LoadedReceipt> {
       },
     );
   }
-  const { receipt, repairs } = parseReceipt(found.text, { file: found.path, app: config.app });
+  let { receipt, repairs } = parseReceipt(found.text, { file: found.path, app: config.app });
+  const own = windows ? ownAppName(config.app, receipt.source.appName, path.win32.basename(found.path)) : undefined;
+  if (own !== undefined) {
+    // Windows names are case-insensitive: `AXOLOTLSAY-UPDATE.EXE` found axolotlsay's receipt, and the
+    // receipt's own spelling is the app's name from here on (sources, lock, messages, installer).
+    config.app = own;
+    ({ receipt, repairs } = parseReceipt(found.text, { file: found.path, app: own }));
+  }
   return { path: found.path, receipt, repairs, standardLocation: found.candidate.standard };
 }
 

@@ -7,13 +7,14 @@ import { describeRequest, isUpdateNeeded } from "./core/select.js";
 import { fetchInstaller } from "./fetch-installer.js";
 import { recoverBackups } from "./io/backup.js";
 import { createHttp, type Http, type HttpSettings } from "./io/http.js";
-import { stageInstaller } from "./io/installer.js";
+import { removeStaleStaging, stageInstaller } from "./io/installer.js";
 import { acquireLock } from "./io/lock.js";
 import { removeStaleSelfCopies } from "./io/self-move.js";
 import { sourceFor } from "./sources/index.js";
 import { locate, preflight, readReceipt, shadowWarnings, type Location } from "./locate.js";
-import { installGuarded } from "./transaction.js";
+import { installGuarded, journalTrust } from "./transaction.js";
 import type { CheckResult, InstallReceipt, LoadedReceipt, Release, UpdateResult, Warning } from "./types.js";
+import { UpdaterError } from "./errors.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -60,14 +61,23 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
       ? undefined
       : await acquireLock({ dir: path.join(config.cacheDir, "locks"), app: config.app, version: VERSION, waitMs: config.lockWaitMs, signal: config.signal });
     try {
+      // A waiter judges by the receipt as it is now: the update it waited for may have done the work.
+      if (lock) loaded = await readReceipt(config);
       if (!config.dryRun) {
         if (!lock) warnings.push({ code: "LOCK_UNAVAILABLE", message: `Could not create a lock in ${config.cacheDir}; concurrent updates are not prevented.` });
-        const recovered = await recoverBackups(where.binDir, config.app);
-        if (recovered.length > 0) {
-          warnings.push({ code: "RECOVERED", message: `An earlier update of ${config.app} was interrupted; restored ${recovered.length} files from its backup.` });
+        const recovery = await recoverBackups(where.binDir, config.app, journalTrust(config), loaded.path);
+        for (const dir of recovery.ignored) {
+          warnings.push({
+            code: "JOURNAL_IGNORED",
+            message: `Left ${dir} alone: it looks like an update backup, but not one this user's upkeep made (no matching record in ${journalTrust(config).recordDir}). Delete it if you do not know where it came from.`,
+          });
+        }
+        if (recovery.restored.length > 0) {
+          warnings.push({ code: "RECOVERED", message: `An earlier update of ${config.app} was interrupted; restored ${recovery.restored.length} files from its backup.` });
           loaded = await readReceipt(config);
         }
         await removeStaleSelfCopies(where.updaterPath, config.platform);
+        for (const dir of await removeStaleStaging(config.tmpDir, config.app)) config.hooks.verbose?.(`Removed ${dir}, left by an interrupted update`);
       }
       const s = await inspect(config, http, loaded, warnings);
       const base = {
@@ -86,13 +96,15 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
       const written = await install(config, http, loaded, where, s.plan, s.release, warnings);
       warnings.push(...shadowWarnings(config, where.binDir, written.binaries));
       return { ...base, result: "updated" };
+    } catch (error) {
+      throw withWarnings(error, warnings);
     } finally {
       await lock?.release();
     }
   });
 }
 
-async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnings: Warning[]): Promise<{ release: Release; plan: InstallPlan | undefined }> {
+async function inspect(config: Config, http: RunHttp, loaded: LoadedReceipt, warnings: Warning[]): Promise<{ release: Release; plan: InstallPlan | undefined }> {
   const { receipt } = loaded;
   const verbose = config.hooks.verbose;
   const source = sourceFor(loaded, {
@@ -105,6 +117,8 @@ async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnin
     override: config.source,
     cwd: config.cwd,
   });
+  // A mirror needs no token: none is sent to it, nor given to its installer.
+  if (source.kind === "mirror") http.dropToken?.();
   verbose?.(`Looking for ${describeRequest(config.request)} in ${source.description}`);
   const release = await source.find(config.request);
   verbose?.(`Selected ${release.tag} (${release.version}); installed is ${receipt.version}`);
@@ -116,9 +130,10 @@ async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnin
         release,
         receipt,
         env: config.env,
-        token: config.token?.value,
+        token: source.kind === "github" ? config.token?.value : undefined,
         configHome: configHomeFor(config, loaded),
         downloadBase: source.downloadBase?.(release),
+        requireChecksum: source.kind === "mirror",
       })
     : undefined;
   return { release, plan };
@@ -126,23 +141,22 @@ async function inspect(config: Config, http: Http, loaded: LoadedReceipt, warnin
 
 async function install(config: Config, http: Http, loaded: LoadedReceipt, where: Location, plan: InstallPlan, release: Release, warnings: Warning[]): Promise<InstallReceipt> {
   const verbose = config.hooks.verbose;
-  let scriptPath: string;
-  let dispose = async (): Promise<void> => {};
+  let body: Buffer | undefined;
   if (config.installerPath) {
-    // AXOUPDATER_INSTALLER_PATH: a local installer replaces the release's (the lookup still happens).
-    scriptPath = path.resolve(config.cwd, config.installerPath);
-    verbose?.(`Using the installer at ${scriptPath} (AXOUPDATER_INSTALLER_PATH)`);
+    verbose?.(`Using the installer at ${path.resolve(config.cwd, config.installerPath)} (AXOUPDATER_INSTALLER_PATH)`);
   } else {
-    const fetched = await fetchInstaller(http, plan, config.token !== undefined, warnings, config.hooks.progress);
+    const fetched = await fetchInstaller(http, plan, config.token !== undefined && !plan.requireChecksum, warnings, config.hooks.progress);
     verbose?.(`Downloaded ${plan.asset.name} from ${fetched.url} (sha256 ${fetched.sha256}${fetched.verified ? ", verified" : ", no published checksum"})`);
-    const staged = await stageInstaller(fetched.body, plan.asset.name, config.tmpDir);
-    scriptPath = staged.path;
-    dispose = staged.dispose;
+    body = fetched.body;
   }
+  // The installer gets a private TMPDIR inside the staging directory, removed with it.
+  const staged = await stageInstaller(body, plan.asset.name, config.tmpDir, config.app);
+  // AXOUPDATER_INSTALLER_PATH: a local installer replaces the release's (the lookup still happens).
+  const scriptPath = staged.path ?? path.resolve(config.cwd, config.installerPath as string);
   try {
-    return await installGuarded({ config, loaded, release, plan, scriptPath, binDir: where.binDir, updaterPath: where.updaterPath, warnings });
+    return await installGuarded({ config, loaded, release, plan, scriptPath, installerTmp: staged.tmp, binDir: where.binDir, updaterPath: where.updaterPath, warnings });
   } finally {
-    await dispose();
+    await staged.dispose();
   }
 }
 
@@ -166,18 +180,33 @@ export function httpSettingsFor(config: Config): HttpSettings {
     cacheDir: path.join(config.cacheDir, "http"),
     attempts: config.attempts,
     verbose: config.hooks.verbose,
+    signal: config.signal,
   };
 }
 
-async function withHttp<T>(config: Config, work: (http: Http) => Promise<T>): Promise<T> {
+/** The run's HTTP client, created on first use; `dropToken` (a mirror source) before that keeps the token out of it. */
+type RunHttp = Http & { dropToken?(): void };
+
+// A failure keeps the warnings gathered before it, in `details.warnings` (the CLI's --json reports them).
+function withWarnings(error: unknown, warnings: Warning[]): unknown {
+  if (UpdaterError.is(error) && warnings.length > 0 && error.details.warnings === undefined) error.details.warnings = [...warnings];
+  return error;
+}
+
+async function withHttp<T>(config: Config, work: (http: RunHttp) => Promise<T>): Promise<T> {
   let client: Http | undefined;
+  let withToken = true;
   // Created on first use: runs that fail on the receipt never load undici.
-  const http: Http = {
+  const http: RunHttp = {
     async get(url, options) {
-      client ??= await createHttp(httpSettingsFor(config));
+      client ??= await createHttp({ ...httpSettingsFor(config), ...(withToken ? {} : { token: undefined }) });
       return client.get(url, options);
     },
     close: async () => client?.close(),
+    dropToken: () => {
+      if (client) throw new Error("dropToken after the first request");
+      withToken = false;
+    },
   };
   try {
     return await work(http);

@@ -7,6 +7,7 @@ export type AppNameResult =
   | { ok: false; reason: "no-suffix" | "axoupdater" | "empty"; fileName: string };
 
 const SUFFIX = "-update";
+const PREVIOUS = /\.previous-[A-Za-z0-9]+$/i;
 
 /**
  * Derives the app from the updater's own file name: `axolotlsay-update[.exe]` → `axolotlsay`.
@@ -19,7 +20,10 @@ export function appNameFromPath(invokedPath: string, platform: Platform, overrid
   // Windows file names are case-insensitive, so `AXOLOTLSAY-UPDATE.EXE` must work there too.
   const exe = windows ? /\.exe$/i : /\.exe$/;
   const suffix = windows ? /-update$/i : /-update$/;
-  const stem = fileName.replace(exe, "");
+  let stem = fileName.replace(exe, "");
+  // Windows: the copy a killed update left moved aside (`<app>-update.previous-<hex>.exe`, see
+  // core/self-move.ts) is still this app's updater, and must run to recover the install.
+  if (windows && exe.test(fileName)) stem = stem.replace(PREVIOUS, "");
   if (!suffix.test(stem)) return { ok: false, reason: "no-suffix", fileName };
   fileName = stem.slice(0, stem.length - SUFFIX.length);
   return judge(fileName, stem, "file");

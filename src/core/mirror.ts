@@ -1,5 +1,8 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { UpdaterError } from "../errors.js";
-import type { Asset, Release } from "../types.js";
+import type { Asset, Platform, Release } from "../types.js";
+import { remoteUrlProblem } from "./url.js";
 import { strictVersion, versionFromTag } from "./version.js";
 
 /** The `schema` value of a mirror's `releases.json` this upkeep reads. */
@@ -18,8 +21,9 @@ export interface MirrorIndex {
 }
 
 /**
- * Releases from a mirror's `releases.json` at `indexUrl`; asset paths are relative to it. Every
- * asset carries its SHA-256, so installers from a mirror are always verified.
+ * Releases from a mirror's `releases.json` at `indexUrl`; asset paths are relative to it. An asset
+ * whose path leaves a directory mirror, or names another scheme, is marked refused. An installer
+ * without a valid SHA-256 is refused at download time (a mirror must carry checksums).
  */
 export function parseMirrorIndex(text: string, indexUrl: string, app: string): Release[] {
   const bad = (why: string): UpdaterError =>
@@ -37,18 +41,32 @@ export function parseMirrorIndex(text: string, indexUrl: string, app: string): R
   if (index.app !== app) throw bad(`it is for ${JSON.stringify(index.app)}, not ${app}`);
   if (!Array.isArray(index.releases)) throw bad('"releases" is not a list');
   const out: Release[] = [];
+  const local = indexUrl.startsWith("file:") ? new URL(".", indexUrl).href : undefined;
   for (const r of index.releases) {
     if (typeof r?.tag !== "string" || !Array.isArray(r.assets)) throw bad("a release has no tag or assets");
     const version = typeof r.version === "string" ? strictVersion(r.version) : versionFromTag(r.tag, app);
     if (!version) continue;
     const assets: Asset[] = r.assets
       .filter((a) => typeof a?.name === "string" && typeof a.path === "string")
-      .map((a) => ({
-        name: a.name,
-        downloadUrl: new URL(a.path, indexUrl).href,
-        ...(typeof a.size === "number" ? { size: a.size } : {}),
-        ...(typeof a.sha256 === "string" && /^[0-9a-f]{64}$/i.test(a.sha256) ? { digest: `sha256:${a.sha256.toLowerCase()}` } : {}),
-      }));
+      .map((a) => {
+        let downloadUrl: string;
+        let refused: string | undefined;
+        try {
+          downloadUrl = new URL(a.path, indexUrl).href;
+          refused = remoteUrlProblem(downloadUrl, indexUrl);
+        } catch {
+          downloadUrl = a.path;
+          refused = `its path ${JSON.stringify(a.path)} is not a valid address`;
+        }
+        return {
+          name: a.name,
+          downloadUrl,
+          ...(typeof a.size === "number" ? { size: a.size } : {}),
+          ...(typeof a.sha256 === "string" && /^[0-9a-f]{64}$/i.test(a.sha256) ? { digest: `sha256:${a.sha256.toLowerCase()}` } : {}),
+          ...(refused ? { refused } : {}),
+          ...(local ? { fileRoot: local } : {}),
+        };
+      });
     out.push({ tag: r.tag, version, name: null, prerelease: r.prerelease === true, draft: false, assets });
   }
   return out;
@@ -56,11 +74,25 @@ export function parseMirrorIndex(text: string, indexUrl: string, app: string): R
 
 /**
  * Where a mirror's index may be: `<source>/releases.json` (the app's own directory) or
- * `<source>/<app>/releases.json` (a directory of several apps). A plain path becomes a file: URL.
+ * `<source>/<app>/releases.json` (a directory of several apps). A plain path (relative to `cwd`) becomes
+ * a file: URL: on Windows `C:\m` is `file:///C:/m` (not a URL of scheme `c:`), `\\srv\m` is `file://srv/m`.
  */
-export function mirrorIndexUrls(source: string, app: string, cwdUrl: string): string[] {
-  const base = /^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source) ? source : new URL(source.replaceAll("\\", "/"), cwdUrl).href;
+export function mirrorIndexUrls(source: string, app: string, cwd: string, platform: Platform): string[] {
+  const base = isUrl(source, platform) ? source : dirUrl(source, cwd, platform);
   const dir = base.endsWith("/") ? base : `${base}/`;
   if (dir.endsWith("/releases.json/")) return [base];
   return [new URL("releases.json", dir).href, new URL(`${encodeURIComponent(app)}/releases.json`, dir).href];
+}
+
+// A scheme of two letters or more; one letter and a colon is a Windows drive (`C:\m`, `c:/m`, `C:m`).
+function isUrl(source: string, platform: Platform): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(source)) return false;
+  if (/^[a-z]:[\\/]/i.test(source)) return false;
+  return !(platform === "win32" && /^[a-z]:/i.test(source));
+}
+
+function dirUrl(dir: string, cwd: string, platform: Platform): string {
+  const windows = platform === "win32";
+  const abs = (windows ? path.win32 : path.posix).resolve(cwd, dir);
+  return pathToFileURL(abs, { windows }).href;
 }

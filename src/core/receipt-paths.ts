@@ -46,3 +46,13 @@ export function receiptCandidates(input: ReceiptSearchInput): ReceiptCandidate[]
   }
   return out;
 }
+
+/**
+ * Windows: the receipt's own spelling of the app when ours differs from it only in case
+ * (`AXOLOTLSAY-UPDATE.EXE` found `axolotlsay-receipt.json`): its `source.app_name`, else its file
+ * name. Undefined when the names are the same.
+ */
+export function ownAppName(app: string, receiptAppName: string, receiptFile: string): string | undefined {
+  const stem = receiptFile.replace(/-receipt\.json$/i, "");
+  return [receiptAppName, stem].find((n) => n !== app && n.toLowerCase() === app.toLowerCase());
+}

@@ -25,3 +25,17 @@ export function staleSelfCopies(entries: readonly string[], current: string): st
   const re = new RegExp(`^${escaped}\\.previous-[A-Za-z0-9]+\\.exe$`, "i");
   return entries.filter((e) => re.test(e));
 }
+
+/**
+ * The updater file an update backs up, moves aside and verifies, for the executable that runs. On
+ * Windows that is `<app>-update.exe` beside it also when it runs under another case of that name
+ * (`AXOLOTLSAY-UPDATE.EXE`: the same file there) or as a `.previous` copy a killed update left behind
+ * (the real one is then missing or restored by the recovery); elsewhere the executable itself.
+ */
+export function ownUpdaterPath(exePath: string, app: string, platform: Platform): string {
+  if (platform !== "win32") return exePath;
+  const escaped = app.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (!new RegExp(`^${escaped}-update(\\.previous-[A-Za-z0-9]+)?\\.exe$`, "i").test(path.win32.basename(exePath))) return exePath;
+  const cut = Math.max(exePath.lastIndexOf("/"), exePath.lastIndexOf("\\"));
+  return `${exePath.slice(0, cut + 1)}${app}-update.exe`;
+}

@@ -1,6 +1,6 @@
 import { UpdaterError } from "../errors.js";
 import type { Http } from "../io/http.js";
-import type { LoadedReceipt, Warning } from "../types.js";
+import type { LoadedReceipt, Platform, Warning } from "../types.js";
 import { githubSource } from "./github.js";
 import { mirrorSource } from "./mirror.js";
 import type { ReleaseSource } from "./types.js";
@@ -19,12 +19,14 @@ export interface SourceContext {
   /** A mirror chosen for this run (--source, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE), over the receipt's. */
   override?: string | undefined;
   cwd: string;
+  /** How mirror paths are read; default the running system's. */
+  platform?: Platform | undefined;
 }
 
 /** The release source a receipt names, keyed by `source.release_type`. */
 export function sourceFor(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSource {
   const { source } = loaded.receipt;
-  if (ctx.override) return mirrorSource({ http: ctx.http, source: ctx.override, app: ctx.app, cwd: ctx.cwd, verbose: ctx.verbose });
+  if (ctx.override) return mirrorSource({ http: ctx.http, source: ctx.override, app: ctx.app, cwd: ctx.cwd, platform: ctx.platform, verbose: ctx.verbose });
   switch (source.releaseType) {
     case "mirror":
       if (!source.url) {
@@ -33,7 +35,7 @@ export function sourceFor(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSou
           details: { path: loaded.path, field: "source.url" },
         });
       }
-      return mirrorSource({ http: ctx.http, source: source.url, app: ctx.app, cwd: ctx.cwd, verbose: ctx.verbose });
+      return mirrorSource({ http: ctx.http, source: source.url, app: ctx.app, cwd: ctx.cwd, platform: ctx.platform, verbose: ctx.verbose });
     case "axo":
     case "axodotdev":
       // Axo Releases shut down (cargo-dist 0.29, axoupdater 0.10); its projects also published to GitHub.

@@ -1,10 +1,9 @@
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { mirrorIndexUrls, parseMirrorIndex } from "../core/mirror.js";
 import { findVersion, hasInstaller, pickLatest } from "../core/select.js";
 import { UpdaterError } from "../errors.js";
 import type { Http } from "../io/http.js";
-import type { Release, UpdateRequest } from "../types.js";
+import type { Platform, Release, UpdateRequest } from "../types.js";
 import type { ReleaseSource } from "./types.js";
 
 /** What a mirror source needs. */
@@ -14,6 +13,8 @@ export interface MirrorSourceOptions {
   source: string;
   app: string;
   cwd: string;
+  /** How paths are read (`C:\m` on Windows); default the running system's. */
+  platform?: Platform | undefined;
   verbose?: ((line: string) => void) | undefined;
 }
 
@@ -24,9 +25,10 @@ export interface MirrorSourceOptions {
 export function mirrorSource(o: MirrorSourceOptions): ReleaseSource {
   let index: Promise<Release[]> | undefined;
   const load = async (): Promise<Release[]> => {
-    const urls = mirrorIndexUrls(o.source, o.app, pathToFileURL(`${path.resolve(o.cwd)}/`).href);
+    const urls = mirrorIndexUrls(o.source, o.app, o.cwd, o.platform ?? (path.sep === "\\" ? "win32" : "linux"));
     for (const url of urls) {
-      const res = await o.http.get(url, { accept: "application/json", maxBytes: 32 * 1024 * 1024, conditional: true });
+      const local = url.startsWith("file:") ? new URL(".", url).href : undefined;
+      const res = await o.http.get(url, { accept: "application/json", maxBytes: 32 * 1024 * 1024, conditional: true, fileRoot: local });
       if (res.status === 404) continue;
       if (res.status !== 200) {
         throw new UpdaterError("NETWORK", `The mirror answered ${res.status} for ${res.url}.`, { hint: "Check the mirror's address and that it is up." });
@@ -67,6 +69,7 @@ export function mirrorSource(o: MirrorSourceOptions): ReleaseSource {
   }
 
   return {
+    kind: "mirror",
     description: `mirror ${o.source}`,
     find,
     // Installers fetch their archives from where the installer itself is, not from GitHub.

@@ -10,6 +10,12 @@ const cases: [string, NodeJS.Platform, string | undefined, string][] = [
   ["C:\\Users\\a\\.cargo\\bin\\axolotlsay-update.exe", "win32", undefined, "axolotlsay"],
   ["C:\\Users\\a\\.cargo\\bin\\AXOLOTLSAY-UPDATE.EXE", "win32", undefined, "AXOLOTLSAY"],
   ["/x/AXOLOTLSAY-UPDATE.EXE", "linux", undefined, "!no-suffix"],
+  // The copy a killed update moved aside on Windows recovers the install (found under wine).
+  ["C:\\bin\\axolotlsay-update.previous-3f9a0c1d2e4b.exe", "win32", undefined, "axolotlsay"],
+  ["C:\\bin\\AXOLOTLSAY-UPDATE.PREVIOUS-3F9A.EXE", "win32", undefined, "AXOLOTLSAY"],
+  ["C:\\bin\\axolotlsay-update.previous-3f9a", "win32", undefined, "!no-suffix"],
+  ["C:\\bin\\axolotlsay-update.previous-.exe", "win32", undefined, "!no-suffix"],
+  ["/x/axolotlsay-update.previous-3f9a.exe", "linux", undefined, "!no-suffix"],
   ["/usr/local/bin/upkeep", "linux", undefined, "!no-suffix"],
   ["/usr/local/bin/axoupdater", "linux", undefined, "!no-suffix"],
   ["/x/axoupdater-update", "linux", undefined, "!axoupdater"],

@@ -47,5 +47,25 @@ describe("mirrorIndexUrls", () => {
     ["mirror", ["file:///work/mirror/releases.json", "file:///work/mirror/axolotlsay/releases.json"]],
     ["file:///srv/m", ["file:///srv/m/releases.json", "file:///srv/m/axolotlsay/releases.json"]],
   ];
-  for (const [source, urls] of cases) it(source, () => expect(mirrorIndexUrls(source, "axolotlsay", "file:///work/")).toEqual(urls));
+  for (const [source, urls] of cases) it(source, () => expect(mirrorIndexUrls(source, "axolotlsay", "/work", "linux")).toEqual(urls));
+  it("a path with # and % stays one path", () => {
+    expect(mirrorIndexUrls("/srv/m #1%", "axolotlsay", "/", "linux")[0]).toBe("file:///srv/m%20%231%25/releases.json");
+  });
+
+  // Windows: `--source C:\m` is a directory, not a URL of scheme `c:` (found under wine).
+  const windows: [string, string][] = [
+    ["C:\\mirror\\axo", "file:///C:/mirror/axo/releases.json"],
+    ["c:/mirror/axo", "file:///c:/mirror/axo/releases.json"],
+    ["Z:\\tmp\\m #1", "file:///Z:/tmp/m%20%231/releases.json"],
+    ["mirror", "file:///D:/work/mirror/releases.json"],
+    ["..\\mirror", "file:///D:/mirror/releases.json"],
+    ["\\mirror", "file:///D:/mirror/releases.json"],
+    ["\\\\server\\share\\m", "file://server/share/m/releases.json"],
+    ["C:\\m\\releases.json", "file:///C:/m/releases.json"],
+    ["file:///C:/m", "file:///C:/m/releases.json"],
+    ["https://m.example/axo", "https://m.example/axo/releases.json"],
+  ];
+  for (const [source, url] of windows) {
+    it(`win32: ${source}`, () => expect(mirrorIndexUrls(source, "axolotlsay", "D:\\work", "win32")[0]).toBe(url));
+  }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { receiptCandidates, receiptFileName } from "../../src/core/receipt-paths.js";
+import { ownAppName, receiptCandidates, receiptFileName } from "../../src/core/receipt-paths.js";
 
 const base = { app: "axolotlsay", home: "/home/u", cwd: "/work" };
 
@@ -37,4 +37,21 @@ describe("receiptCandidates (axoupdater's order)", () => {
     expect(receiptCandidates({ ...base, home: undefined, env: {}, platform: "linux" })).toEqual([]);
   });
   it("file name keeps dashes", () => expect(receiptFileName("akaikatana-repack")).toBe("akaikatana-repack-receipt.json"));
+});
+
+describe("ownAppName (Windows: the receipt's spelling wins)", () => {
+  // [our app name, the receipt's source.app_name, its file name, the name to use from then on]
+  const cases: [string, string, string, string | undefined][] = [
+    // AXOLOTLSAY-UPDATE.EXE found axolotlsay's receipt: the sources, lock and messages use "axolotlsay".
+    ["AXOLOTLSAY", "axolotlsay", "axolotlsay-receipt.json", "axolotlsay"],
+    // An old receipt without app_name (parsed as ours): the file's own name.
+    ["AXOLOTLSAY", "AXOLOTLSAY", "axolotlsay-receipt.json", "axolotlsay"],
+    ["AxolotlSay", "AXOLOTLSAY", "AXOLOTLSAY-RECEIPT.JSON", "AXOLOTLSAY"],
+    ["axolotlsay", "axolotlsay", "axolotlsay-receipt.json", undefined],
+    // A different app_name (a renamed package) is not a spelling of ours: keep ours.
+    ["AXOLOTLSAY", "axolotl", "AXOLOTLSAY-receipt.json", undefined],
+  ];
+  for (const [app, appName, file, expected] of cases) {
+    it(`${app} + app_name ${appName} in ${file} → ${expected ?? "unchanged"}`, () => expect(ownAppName(app, appName, file)).toBe(expected));
+  }
 });

@@ -1,0 +1,273 @@
+// The Windows executable under wine (Debian's wine 8.0), which enforces Windows' rules for a running
+// .exe: it cannot be deleted or overwritten, only renamed. Everything here is the real Windows build of
+// upkeep (dist/targets/x86_64-pc-windows-msvc/upkeep.exe) updating an app installed in a throw-away
+// WINEPREFIX, from a directory mirror on drive C: (undici cannot connect under wine 8; no network at all).
+// The installer is a stand-in Windows program named powershell.exe, first on wine's PATH
+// (test/helpers/wine-standin.ts): it copies the new `<app>.exe` and `<app>-update.exe` straight over
+// the old ones, as Copy-Item does, and writes the receipt to %LOCALAPPDATA%; its faults fail, or hang at
+// a moment so the test can kill upkeep there. The "app" is the same stand-in under the app's name.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { versionMark, waitForFile, windowsStandin, windowsUpkeep, wineMissing, WinePrefix, winPath, wineTmpDir, withVersion, type WineRun } from "../helpers/wine.js";
+
+const missing = wineMissing();
+const APP = "axolotlsay";
+const OLD = "1.0.0";
+const NEW = "2.0.0";
+
+/** One installed copy of the app: its directories and the updater's file. */
+interface Install {
+  dir: string;
+  bin: string;
+  updater: string;
+  marker: string;
+}
+
+/** The parsed --json line of a run, with the run. */
+type JsonRun = WineRun & { json: { result: string; app: string; new_version: string | null; warnings: { code: string; message: string }[]; error: { code: string; message: string; restored?: string[] } | null } };
+
+describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` (skipped: ${missing})` : ""}`, () => {
+  let tmp = "";
+  let wine: WinePrefix;
+  let upkeep = ""; // the real Windows build: the installed ("old") updater
+  let standin = ""; // installer, app, and upkeep with pause points, by file name
+  let mirror = "";
+  let n = 0;
+
+  beforeAll(async () => {
+    tmp = wineTmpDir();
+    const ps = path.join(tmp, "ps");
+    mkdirSync(ps);
+    wine = new WinePrefix(tmp, winPath(ps));
+    // The prefix boots (wine's own processes) while the Windows programs are built or found in the cache.
+    const booted = wine.boot();
+    booted.catch(() => {});
+    upkeep = await windowsUpkeep();
+    standin = await windowsStandin();
+    copyFileSync(standin, path.join(ps, "powershell.exe"));
+    await booted;
+
+    // The mirror, on drive C: (so receipts and --source name it C:\mirror), schema upkeep-mirror/1.
+    mirror = path.join(wine.driveC, "mirror");
+    const releases = [];
+    for (const v of [NEW, OLD]) {
+      const dir = path.join(mirror, `v${v}`);
+      mkdirSync(dir, { recursive: true });
+      withVersion(standin, path.join(dir, `${APP}.exe`), v);
+      // The new updater differs from the installed one by a marker, so what is in place can be told apart.
+      if (v === OLD) copyFileSync(upkeep, path.join(dir, `${APP}-update.exe`));
+      else withVersion(upkeep, path.join(dir, `${APP}-update.exe`), v);
+      const ps1 = `# standin-app: ${APP}\r\n# standin-version: ${v}\r\n# standin-mirror: C:\\mirror\r\nWrite-Output "stand-in installer: see test/helpers/wine-standin.ts"\r\n`;
+      writeFileSync(path.join(dir, `${APP}-installer.ps1`), ps1);
+      const asset = { name: `${APP}-installer.ps1`, path: `v${v}/${APP}-installer.ps1`, size: Buffer.byteLength(ps1), sha256: createHash("sha256").update(ps1).digest("hex") };
+      releases.push({ tag: `v${v}`, version: v, prerelease: false, assets: [asset] });
+    }
+    writeFileSync(path.join(mirror, "releases.json"), JSON.stringify({ schema: "upkeep-mirror/1", app: APP, releases }));
+  }, 240_000);
+
+  afterAll(async () => {
+    await wine?.stop();
+    expect(wine?.pids() ?? [], "no process of the prefix is left").toEqual([]);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+
+  const receiptFile = () => path.join(wine.localAppData, APP, `${APP}-receipt.json`);
+
+  /** The app at 1.0.0 in a fresh directory, its receipt in %LOCALAPPDATA%\axolotlsay (replacing the last one). */
+  function install(o: { updater?: string; updaterName?: string; source?: Record<string, string> } = {}): Install {
+    const dir = path.join(tmp, "cases", String(++n));
+    const bin = path.join(dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    copyFileSync(path.join(mirror, `v${OLD}`, `${APP}.exe`), path.join(bin, `${APP}.exe`));
+    const updater = path.join(bin, o.updaterName ?? `${APP}-update.exe`);
+    copyFileSync(o.updater ?? upkeep, updater);
+    rmSync(path.dirname(receiptFile()), { recursive: true, force: true });
+    mkdirSync(path.dirname(receiptFile()), { recursive: true });
+    const receipt = {
+      binaries: [`${APP}.exe`],
+      binary_aliases: {},
+      cdylibs: [],
+      cstaticlibs: [],
+      install_layout: "flat",
+      install_prefix: winPath(bin),
+      modify_path: false,
+      provider: { source: "cargo-dist", version: "0.31.0" },
+      source: o.source ?? { app_name: APP, name: APP, owner: "axodotdev", release_type: "mirror", url: "C:\\mirror" },
+      version: OLD,
+    };
+    writeFileSync(receiptFile(), JSON.stringify(receipt));
+    return { dir, bin, updater, marker: path.join(dir, "marker") };
+  }
+
+  async function runUpkeep(inst: Install, exe: string, args: string[], env: Record<string, string> = {}): Promise<JsonRun> {
+    const r = await wine.run(exe, [...args, "--json"], { cwd: inst.dir, env: { UPKEEP_LOCK_WAIT: "3", ...env } });
+    try {
+      return { ...r, json: JSON.parse(r.stdout) };
+    } catch {
+      throw new Error(`no JSON from ${path.basename(exe)} ${args.join(" ")} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+
+  /** What `<app>.exe --version` prints, run under wine. */
+  async function appSays(inst: Install): Promise<string> {
+    const r = await wine.run(path.join(inst.bin, `${APP}.exe`), ["--version"], { cwd: inst.dir });
+    return r.stdout.trim();
+  }
+
+  /** The install as it is on disk: file names, what the updater is, the receipt's version. */
+  function onDisk(inst: Install) {
+    const u = path.join(inst.bin, `${APP}-update.exe`);
+    return {
+      files: readdirSync(inst.bin).map((f) => f.replace(/\.previous-[0-9a-f]{12}\.exe$/, ".previous-*.exe").replace(/-upkeep-backup-.*/, "-upkeep-backup-*")).sort(),
+      updater: existsSync(u) ? (versionMark(u) ?? "old") : "missing",
+      receipt: (JSON.parse(readFileSync(receiptFile(), "utf8")) as { version: string }).version,
+    };
+  }
+
+  const previous = (inst: Install) => readdirSync(inst.bin).filter((f) => f.includes(".previous-")).map((f) => path.join(inst.bin, f));
+
+  /**
+   * Starts an update that stops at `point` (an installer or app fault, or a pause inside upkeep), waits
+   * for the marker, and kills upkeep, the stand-in installer and the app outright (SIGKILL: no cleanup).
+   */
+  async function killAt(inst: Install, point: string, how: "fault" | "hold"): Promise<void> {
+    const env = { STANDIN_MARKER: winPath(inst.marker), ...(how === "hold" ? { UPKEEP_WINE_HOLD: point } : { STANDIN_FAULT: point }) };
+    const p = wine.start(inst.updater, ["--json"], { cwd: inst.dir, env: { UPKEEP_LOCK_WAIT: "3", ...env } });
+    await waitForFile(inst.marker, p);
+    const r = await p.kill();
+    expect(r.signal).toBe("SIGKILL");
+    await wine.kill(/powershell\.exe|axolotlsay/i);
+  }
+
+  /** The run after a kill: recovers (RECOVERED), then finds 1.0.0 installed, which it was asked for. */
+  async function recover(inst: Install, exe = path.join(inst.bin, `${APP}-update.exe`)): Promise<JsonRun> {
+    const r = await runUpkeep(inst, exe, ["--version", OLD]);
+    expect(r.json, r.stderr).toMatchObject({ result: "up_to_date", error: null });
+    expect(r.json.warnings.map((w) => w.code)).toContain("RECOVERED");
+    expect(await appSays(inst)).toBe(`${APP} ${OLD}`);
+    expect(onDisk(inst).receipt).toBe(OLD);
+    return r;
+  }
+
+  it("wine enforces Windows' rule: copying over a running .exe fails (what the self-move exists for)", async () => {
+    const inst = install();
+    const app = wine.start(path.join(inst.bin, `${APP}.exe`), ["--version"], { cwd: inst.dir, env: { STANDIN_FAULT: "hang-verify", STANDIN_MARKER: winPath(inst.marker) } });
+    await waitForFile(inst.marker, app);
+    const ps1 = path.join(mirror, `v${NEW}`, `${APP}-installer.ps1`);
+    const r = await wine.run("powershell.exe", ["-NoProfile", "-File", winPath(ps1)], {
+      cwd: inst.dir,
+      env: { AXOLOTLSAY_INSTALL_DIR: winPath(inst.bin), INSTALLER_DOWNLOAD_URL: "file:///C:/mirror/v2.0.0" },
+    });
+    await app.kill();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/EBUSY|EPERM|EACCES/);
+    expect(versionMark(path.join(inst.bin, `${APP}.exe`))).toBe(OLD);
+  }, 60_000);
+
+  it("updates: receipt in %LOCALAPPDATA%, the running updater moved aside, its .previous copy deleted by the next run", async () => {
+    const inst = install();
+    const r = await runUpkeep(inst, inst.updater, []);
+    expect(r.json, r.stderr).toMatchObject({ result: "updated", app: APP, new_version: NEW, error: null });
+    expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
+    expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`], updater: NEW, receipt: NEW });
+    // The copy that ran is the one moved aside (the old build, byte for byte).
+    expect(readFileSync(previous(inst)[0]!).equals(readFileSync(upkeep))).toBe(true);
+    const again = await runUpkeep(inst, inst.updater, []);
+    expect(again.json, again.stderr).toMatchObject({ result: "up_to_date", error: null });
+    expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
+  }, 90_000);
+
+  it("--source C:\\mirror is a directory (not a URL of scheme c:), and so is a receipt's mirror url C:\\mirror", async () => {
+    const inst = install({ source: { app_name: APP, name: APP, owner: "nobody", release_type: "github" } });
+    const r = await runUpkeep(inst, inst.updater, ["--check", "--source", "C:\\mirror"]);
+    expect(r.json, r.stderr).toMatchObject({ result: "update_available", new_version: NEW, error: null });
+    expect(r.code).toBe(100);
+  }, 60_000);
+
+  it("AXOLOTLSAY-UPDATE.EXE: the app name matches the receipt in any case, and the receipt's own name is used from then on", async () => {
+    const inst = install({ updaterName: "AXOLOTLSAY-UPDATE.EXE" });
+    const r = await runUpkeep(inst, inst.updater, []);
+    // The JSON names the app as its receipt does, not as the file was spelt.
+    expect(r.json, r.stderr).toMatchObject({ app: APP, result: "updated", new_version: NEW, error: null });
+    expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
+    // The running file (same file as axolotlsay-update.exe, for Windows) was moved aside, not overwritten.
+    expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`], updater: NEW, receipt: NEW });
+  }, 90_000);
+
+  for (const [fault, code] of [
+    ["fail", "INSTALLER_FAILED"],
+    ["old-receipt", "VERIFY_FAILED"],
+  ] as const) {
+    it(`a failed update (${code}) is rolled back: the old app and updater are back, nothing left over`, async () => {
+      const inst = install();
+      const r = await runUpkeep(inst, inst.updater, [], { STANDIN_FAULT: fault });
+      expect(r.json.error?.code, r.stderr).toBe(code);
+      expect(r.json.error?.message).toContain(`Restored ${APP} ${OLD}`);
+      expect(await appSays(inst)).toBe(`${APP} ${OLD}`);
+      expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}.exe`], updater: "old", receipt: OLD });
+      expect(readFileSync(inst.updater).equals(readFileSync(upkeep))).toBe(true);
+    }, 90_000);
+  }
+
+  // Kills. The first two stop inside upkeep (the stand-in's upkeep, with a pause point; the recovery
+  // is done by that same file, upkeep's code unchanged); the rest stop the real build in its installer
+  // or verification.
+  it("killed after the backup: the next run recovers", async () => {
+    const inst = install({ updater: standin });
+    await killAt(inst, "after-backup", "hold");
+    expect(onDisk(inst).files).toEqual([`.${APP}-upkeep-backup-*`, `${APP}-update.exe`, `${APP}.exe`]);
+    await recover(inst);
+    expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
+  }, 90_000);
+
+  it("killed after the self-move: no <app>-update.exe is left; its .previous copy runs, recovers and puts it back", async () => {
+    const inst = install({ updater: standin });
+    await killAt(inst, "after-self-move", "hold");
+    expect(onDisk(inst).files).toEqual([`.${APP}-upkeep-backup-*`, `${APP}-update.previous-*.exe`, `${APP}.exe`]);
+    await recover(inst, previous(inst)[0]);
+    expect(readFileSync(inst.updater).equals(readFileSync(standin))).toBe(true);
+    // The .previous copy ran the recovery, so it stays until the next run deletes it.
+    expect((await runUpkeep(inst, inst.updater, ["--version", OLD])).json).toMatchObject({ result: "up_to_date", error: null });
+    expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
+  }, 90_000);
+
+  it("killed in the installer before it copies anything: the .previous copy recovers", async () => {
+    const inst = install();
+    await killAt(inst, "hang-before-copy", "fault");
+    expect(onDisk(inst)).toMatchObject({ updater: "missing", receipt: OLD });
+    await recover(inst, previous(inst)[0]);
+    expect(onDisk(inst).updater).toBe("old");
+  }, 90_000);
+
+  it("killed in the installer after it copied the new updater: the new updater recovers (renaming itself aside), and the next update works", async () => {
+    const inst = install();
+    await killAt(inst, "hang-after-updater", "fault");
+    expect(onDisk(inst)).toMatchObject({ updater: NEW, receipt: OLD });
+    expect(versionMark(path.join(inst.bin, `${APP}.exe`))).toBe(NEW);
+    await recover(inst);
+    // The old updater is back; the new one that ran the recovery was renamed aside, the killed run's deleted.
+    expect(readFileSync(inst.updater).equals(readFileSync(upkeep))).toBe(true);
+    expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`]);
+    const r = await runUpkeep(inst, inst.updater, []);
+    expect(r.json, r.stderr).toMatchObject({ result: "updated", new_version: NEW, error: null });
+    expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
+  }, 120_000);
+
+  it("killed after the installer wrote the new receipt: the next run recovers the old receipt too", async () => {
+    const inst = install();
+    await killAt(inst, "hang-after-receipt", "fault");
+    expect(onDisk(inst)).toMatchObject({ updater: NEW, receipt: NEW });
+    await recover(inst);
+    expect(onDisk(inst).updater).toBe("old");
+  }, 90_000);
+
+  it("killed during verification (the new app's --version hangs): the next run recovers", async () => {
+    const inst = install();
+    await killAt(inst, "hang-verify", "fault");
+    expect(onDisk(inst)).toMatchObject({ updater: NEW, receipt: NEW });
+    await recover(inst);
+    expect(onDisk(inst).updater).toBe("old");
+  }, 90_000);
+});
