@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fakeRelease, installedApp, tmpDir } from "../test/helpers/fake-app.js";
 import { startFakeGithub } from "../test/helpers/fake-github.js";
-import { serveDir } from "../test/helpers/static-server.js";
+import { loggingServer } from "../test/helpers/static-server.js";
 import { runCleanups } from "./vitest-stub.js";
 
 const HOSTS = Number(process.argv.find((a) => a.startsWith("--hosts="))?.slice(8) ?? 200);
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const { addReleases, fromGithub } = await import(new URL("../scripts/mirror.mjs", `file://${process.cwd()}/bench/`).href);
   await addReleases(out, "axolotlsay", await fromGithub({ repo: "axodotdev/axolotlsay", apiUrl: gh.apiBase }));
-  const server = await serveDir(path.dirname(out));
+  const server = await loggingServer(path.dirname(out));
   gh.setRateLimit(LIMIT);
   gh.resetRateLimit();
   before = apiCounts();

@@ -1,21 +1,86 @@
-// The fault suite: every way an update can go wrong, one row each. Every row asserts the exit status,
-// the error code and message, and that the previous version still runs with its receipt, alias and
-// updater byte-for-byte as before, with no backup or lock left behind. Real processes, real files,
-// the fake GitHub on loopback; no mocks.
+// The fault suite: ways an update can go wrong, and the recoveries around them. Real processes, real
+// files, the fake GitHub on loopback; no mocks. Two kinds of case, counted separately at the end:
+// - fault cases (every row of the table, the shared-upkeep rollback, the read-only prefix, SIGINT and
+//   SIGTERM): they assert the exit status, the error code and message, and — through expectIntact —
+//   that the previous version still runs with its receipt, alias and updater byte-for-byte as before,
+//   with no backup, staging file or lock left behind;
+// - success-path cases (two concurrent updates, a stale lock, a backup left by a killed update): the
+//   update completes, and expectUpdated checks the new version runs with nothing left behind. They do
+//   not check a previous install (there is none to keep).
+// The counts printed are of cases whose check actually ran to the end, not of cases started.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatLock } from "../src/core/lock.js";
+import { pidAlive } from "../src/io/lock.js";
 import { runCliWith, type CliRun } from "./helpers/cli.js";
 import { fakeRelease, installedApp, tmpDir, type ReleaseOptions } from "./helpers/fake-app.js";
 import { startFakeGithub } from "./helpers/fake-github.js";
 
 const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/upkeep");
 const OLD_UPDATER = '#!/bin/sh\nif [ "$1" = -V ]; then echo "upkeep 0.0.1"; fi\n';
-let counted = 0;
+// Names of the tests whose expectIntact / expectUpdated ran to the end (a test counts once).
+const intactChecked = new Set<string>();
+const updatedChecked = new Set<string>();
+const currentTest = (): string => expect.getState().currentTestName ?? "(unknown test)";
+
+/**
+ * A pid no process can have. Linux hands out pids below /proc/sys/kernel/pid_max only (allocation
+ * wraps there; raising it needs root and still leaves it at most 2^22), so pid_max + 1 is dead now
+ * and stays dead for the whole test. A child we spawned and reaped would not do: its pid is free
+ * for reuse the moment it is reaped, and with the other test workers spawning processes in a
+ * 32768-pid space it can be alive again by the time upkeep looks.
+ */
+function deadPid(): number {
+  const pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8").trim());
+  expect(Number.isInteger(pidMax) && pidMax > 1, `pid_max ${pidMax}`).toBe(true);
+  const pid = pidMax + 1;
+  expect(pidAlive(pid), `pid ${pid} is alive`).toBe(false);
+  return pid;
+}
+
+/**
+ * Whether the process `pid` is still running as the process tagged `marker` (an environment variable
+ * only that process was given). Gone means: no such pid, a zombie (exited, not yet reaped), or a pid
+ * reused by a process that is not ours.
+ */
+function stillRunning(pid: number, marker: string): boolean {
+  const stat = readOrEmpty(`/proc/${pid}/stat`);
+  if (stat === "") return false;
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  if (state === "Z" || state === "X") return false;
+  return readOrEmpty(`/proc/${pid}/environ`).split("\0").includes(marker);
+}
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Every file, directory and link under `dir`: type, mode, and contents or link target. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const file = path.join(d, name);
+      const st = lstatSync(file);
+      const key = path.relative(dir, file);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isSymbolicLink()) out[key] = `link -> ${readlinkSync(file)}`;
+      else if (st.isDirectory()) {
+        out[key] = `dir ${mode}`;
+        walk(file);
+      } else out[key] = `file ${mode} ${readFileSync(file, "base64")}`;
+    }
+  };
+  walk(dir);
+  return out;
+}
 
 // axolotlsay 1.0.0 installed with an alias and an updater; the fake GitHub publishes 2.0.0 (built by `release`).
 async function world(release: ReleaseOptions = {}) {
@@ -32,16 +97,33 @@ async function world(release: ReleaseOptions = {}) {
     run: spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout,
     alias: spawnSync(path.join(app.bin, "axo"), { encoding: "utf8" }).stdout,
   });
-  const before = snapshot();
+  let before = snapshot();
   const run = (argv: string[] = [], extra: Record<string, string> = {}) => runCliWith({ argv, env: { ...env, ...extra }, invokedAs: updater });
+  const leftovers = () => {
+    expect(readdirSync(app.bin).filter((f) => f.startsWith(".")), "backup or staging left behind").toEqual([]);
+    expect(existsSync(path.join(cache, "locks", "axolotlsay.lock")), "lock left behind").toBe(false);
+  };
   // The previous install is intact, and nothing of the failed attempt is left.
   const expectIntact = () => {
     expect(snapshot()).toEqual(before);
     expect(before.run).toBe("axolotlsay 1.0.0\n");
-    expect(readdirSync(app.bin).filter((f) => f.startsWith(".")), "backup or staging left behind").toEqual([]);
-    expect(existsSync(path.join(cache, "locks", "axolotlsay.lock")), "lock left behind").toBe(false);
+    leftovers();
+    intactChecked.add(currentTest());
   };
-  return { gh, app, env, updater, cache, run, expectIntact };
+  // A success path: the new version runs (binary and alias) with its receipt, and nothing is left.
+  const expectUpdated = () => {
+    const now = snapshot();
+    expect(now.run).toBe("axolotlsay 2.0.0\n");
+    expect(now.alias).toBe("axolotlsay 2.0.0\n");
+    expect(JSON.parse(now.receipt)).toMatchObject({ version: "2.0.0" });
+    leftovers();
+    updatedChecked.add(currentTest());
+  };
+  // What expectIntact compares against, taken again after a test changed the install on purpose.
+  const rebase = () => {
+    before = snapshot();
+  };
+  return { gh, app, env, updater, cache, run, expectIntact, expectUpdated, rebase };
 }
 
 type Row = {
@@ -118,20 +200,27 @@ const rows: Row[] = [
 
 describe("fault suite", () => {
   afterAll(() => {
-    console.info(`fault suite: ${counted} fault cases, each leaving a working previous install`);
+    console.info(
+      `fault suite: ${intactChecked.size} fault cases asserted the previous install intact (expectIntact); ` +
+        `${updatedChecked.size} success-path cases asserted the update completed with nothing left behind (expectUpdated)`,
+    );
   });
 
   for (const row of rows) {
     it(row.name, async () => {
-      counted++;
       const w = await world(row.release);
       row.setup?.(w);
+      w.rebase(); // a row's setup may edit the install on purpose (the receipt's prefix)
       if (row.code === "MANAGED_PREFIX") {
-        // Run "from" the managed directory so the receipt matches; nothing there is touched.
+        // Run "from" the managed directory so the receipt matches. The install itself stays in the
+        // temp HOME: nothing there may change (every file, mode and link), nothing be downloaded.
+        const home = tree(w.app.home);
         const r = await runCliWith({ argv: ["--json"], env: w.env, invokedAs: "/opt/homebrew/bin/axolotlsay-update" });
         assertFailure(r, row);
         expect(r.json?.error.hint).toBe("Update it with brew upgrade axolotlsay.");
-        expect(w.gh.log.filter((l) => l.server === "download")).toEqual([]);
+        expect(w.gh.log.filter((l) => l.server === "download"), "downloaded").toEqual([]);
+        expect(tree(w.app.home), "the temp HOME changed").toEqual(home);
+        w.expectIntact();
         return;
       }
       const r = await w.run(["--json"], row.env ?? {});
@@ -141,49 +230,50 @@ describe("fault suite", () => {
   }
 
   it("two concurrent updates: one updates, the other waits, then fails with LOCKED naming the holder", async () => {
-    counted++;
     const w = await world({ prelude: "sleep 1.5" });
     const [a, b] = await Promise.all([w.run(["--json"]), new Promise<CliRun>((r) => setTimeout(() => void w.run(["--json"]).then(r), 300))]);
     expect(a.code).toBe(0);
     expect(a.json?.result).toBe("updated");
     expect(b.code).toBe(1);
     expect(b.json?.error).toMatchObject({ code: "LOCKED", message: expect.stringContaining(`pid ${process.pid} on ${os.hostname()}`) });
-    expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
-    expect(existsSync(path.join(w.cache, "locks", "axolotlsay.lock"))).toBe(false);
+    w.expectUpdated();
   });
 
   it("a stale lock from a dead process is taken over", async () => {
-    counted++;
     const w = await world();
-    const dead = Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout);
+    const dead = deadPid();
     mkdirSync(path.join(w.cache, "locks"), { recursive: true });
     writeFileSync(path.join(w.cache, "locks", "axolotlsay.lock"), formatLock({ pid: dead, host: os.hostname(), started: Date.now() - 5000, app: "axolotlsay", version: "0.1.0" }));
     const r = await w.run(["--json"]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout).toBe(0);
     expect(r.json?.result).toBe("updated");
-    expect(existsSync(path.join(w.cache, "locks", "axolotlsay.lock"))).toBe(false);
+    w.expectUpdated();
   });
 
-  it("an update killed mid-install (backup left behind) is rolled back on the next run, which then updates", async () => {
-    counted++;
-    const w = await world();
-    // What a SIGKILLed upkeep leaves: a backup journal still "installing", and a half-done install.
-    const backup = path.join(w.app.bin, ".axolotlsay-upkeep-backup-dead01");
-    mkdirSync(backup);
-    copyFileSync(path.join(w.app.bin, "axolotlsay"), path.join(backup, "0-axolotlsay"));
-    writeFileSync(path.join(backup, "journal.json"), JSON.stringify({ version: 1, state: "installing", pid: 1, entries: [{ original: path.join(w.app.bin, "axolotlsay"), kind: "file", saved: path.join(backup, "0-axolotlsay"), mode: 0o755 }] }));
-    writeFileSync(path.join(w.app.bin, "axolotlsay"), "half-written", { mode: 0o755 });
+  it("an update killed mid-install (SIGKILL: backup left behind) is rolled back on the next run, which then updates", async () => {
+    // The first installer run replaces the binary, records its pid and hangs; upkeep is then killed
+    // outright, as by the OOM killer or a power cut, so only its journal is left to undo the half install.
+    const w = await world({ beforeReceipt: 'if [ ! -e "$HOME/hung-once" ]; then : > "$HOME/hung-once"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' });
+    copyFileSync(exe, w.updater);
+    const pidFile = path.join(w.app.home, "installer.pid");
+    const child = spawn(w.updater, ["--json"], { env: w.env, stdio: "ignore" });
+    const closed = new Promise((r) => child.on("close", r));
+    const written = (): number => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0);
+    for (let i = 0; i < 500 && written() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    process.kill(written(), "SIGKILL");
+    await closed;
+    expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout, "the kill left a half-done install").toBe("axolotlsay 2.0.0\n");
+    expect(readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")), "the journal was left behind").toHaveLength(1);
     const r = await w.run(["--json", "--check"]);
     expect(r.code).toBe(100); // --check changes nothing, not even a recovery
     const up = await w.run(["--json"]);
-    expect(up.code).toBe(0);
+    expect(up.code, up.stdout).toBe(0);
     expect(up.json?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "RECOVERED" })]));
-    expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
-    expect(readdirSync(w.app.bin).filter((f) => f.startsWith("."))).toEqual([]);
+    w.expectUpdated();
   });
 
   it("a failed install that had already switched to a new shared upkeep (and deleted the old one) is rolled back whole", async () => {
-    counted++;
     const w = await world({
       beforeReceipt: [
         'new="$HOME/.local/share/upkeep/0.2.0-bbbbbbbbbbbb"',
@@ -211,7 +301,6 @@ describe("fault suite", () => {
   });
 
   it("a read-only prefix: NOT_WRITABLE with the owner, before anything is downloaded", async () => {
-    counted++;
     const w = await world();
     const isRoot = process.getuid?.() === 0;
     let r: { code: number | null; stderr: string };
@@ -236,20 +325,33 @@ describe("fault suite", () => {
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`the updater is sent ${signal} while the installer runs: INTERRUPTED, previous version restored`, async () => {
-      counted++;
-      const w = await world({ beforeReceipt: "echo ready-to-hang; exec sleep 30" });
+      // The installer records its own pid and then becomes `sleep 30` (exec keeps the pid), tagged
+      // with an environment variable unique to this test: the check below is about that process
+      // only, not about the other `sleep`s the suite's parallel workers start.
+      const marker = `UPKEEP_TEST_HANG=${process.pid}-${signal}-${Date.now()}`;
+      const w = await world({ beforeReceipt: `echo $$ > "$HOME/installer.pid"; echo ready-to-hang; ${marker} exec sleep 30` });
+      const pidFile = path.join(w.app.home, "installer.pid");
       copyFileSync(exe, w.updater);
       const beforeUpdater = readFileSync(w.updater);
       const child = spawn(w.updater, ["--json"], { env: w.env, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
+      let installerPid = 0;
+      let aliveAtSignal: boolean | undefined;
       child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
       const code = await new Promise<number | null>((resolve) => {
-        child.stderr.on("data", (d) => {
-          stderr += d;
-          if (stderr.includes("ready-to-hang")) child.kill(signal);
-        });
         child.on("close", resolve);
+        // Under --json the installer's lines are not shown: wait for the pid it writes instead, then
+        // until it has become the tagged sleep, so that the checks below are about a process that ran.
+        void (async () => {
+          const written = (): number => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0);
+          for (let i = 0; i < 500 && written() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+          installerPid = written();
+          for (let i = 0; i < 250 && !stillRunning(installerPid, marker); i++) await new Promise((r) => setTimeout(r, 20));
+          aliveAtSignal = stillRunning(installerPid, marker);
+          child.kill(signal);
+        })();
       });
       expect(code).toBe(1);
       const json = JSON.parse(stdout);
@@ -258,8 +360,10 @@ describe("fault suite", () => {
       expect(json.error.restored).toEqual(expect.arrayContaining([path.join(w.app.bin, "axolotlsay")]));
       expect(readFileSync(w.updater).equals(beforeUpdater), "the running updater is restored byte for byte").toBe(true);
       writeFileSync(w.updater, OLD_UPDATER, { mode: 0o755 });
+      expect(installerPid, "the installer wrote its pid").toBeGreaterThan(1);
+      expect(aliveAtSignal, `installer pid ${installerPid} was running when ${signal} was sent`).toBe(true);
+      expect(stillRunning(installerPid, marker), `the installer (pid ${installerPid}) is still running`).toBe(false);
       w.expectIntact();
-      expect(spawnSync("pgrep", ["-f", "exec sleep 30|sleep 30"], { encoding: "utf8" }).stdout.trim()).toBe("");
     });
   }
 });

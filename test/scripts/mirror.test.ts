@@ -10,7 +10,7 @@ import { runCliWith } from "../helpers/cli.js";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub } from "../helpers/fake-github.js";
 import { makeRelease } from "../helpers/installers.js";
-import { serveDir } from "../helpers/static-server.js";
+import { loggingServer } from "../helpers/static-server.js";
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../scripts/mirror.mjs");
 
@@ -83,7 +83,7 @@ describe("updating through a mirror, with no GitHub at all", () => {
     for (const [dir, tag] of [[v1, "v1.0.0"], [v2, "v2.0.0"]] as const) {
       expect((await mirror(["--out", out, "--app", "axolotlsay", "--from-release", dir, "--tag", tag])).code).toBe(0);
     }
-    const server = await serveDir(out);
+    const server = await loggingServer(out);
     const home = tmpDir();
     // Install v1 from the mirror too: the installer downloads from <APP>_DOWNLOAD_URL.
     const env = { HOME: home, PATH: "/usr/bin:/bin", TMPDIR: home };
@@ -114,8 +114,8 @@ describe("updating through a mirror, with no GitHub at all", () => {
       expect(up.json).toMatchObject({ result: "updated", new_version: "2.0.0", warnings: [] });
       expect(w.app()).toContain("axolotlsay 2.0.0");
       if (label.includes("http") || label.includes("SOURCE")) {
-        expect(w.server.log).toContain("/releases.json");
-        expect(w.server.log).toContain("/v2.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
+        expect(w.server.log.map((l) => l.path)).toContain("/releases.json");
+        expect(w.server.log.map((l) => l.path)).toContain("/v2.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
       }
     });
   }
