@@ -12,6 +12,7 @@ import { runCliWith, type CliRun } from "./cli.js";
 import { loggingServer, type LoggingServer, type SeenRequest } from "./static-server.js";
 import { fakeRelease, installedApp, tmpDir, type InstalledApp, type ReleaseOptions } from "./fake-app.js";
 import { startFakeGithub, type FakeGithub, type FakeRelease } from "./fake-github.js";
+import { makeTestCa } from "./tls.js";
 
 export { loggingServer, type LoggingServer, type SeenRequest };
 export const EXE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
@@ -70,6 +71,8 @@ export interface WorldOptions {
   secrets?: boolean;
   /** `<app>-update` is a link to the real built executable (dist/upkeep), for rows run as processes. */
   realUpdater?: boolean;
+  /** Serve the fake GitHub over HTTPS with a test CA (trusted through UPKEEP_CA_FILE). */
+  tls?: boolean;
 }
 
 /** A world: the install, its servers, and the checks every row makes. */
@@ -113,7 +116,8 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
   mkdirSync(home);
   const canary = path.join(root, "canary-executed");
   const canaryLine = `echo executed >> '${canary}'`;
-  const gh = await startFakeGithub({ releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")] });
+  const ca = o.tls ? makeTestCa() : undefined;
+  const gh = await startFakeGithub({ releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")], ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}) });
   const app = installedApp({ home, receipt: { binary_aliases: { axolotlsay: ["axo"] } } });
   symlinkSync("axolotlsay", path.join(app.bin, "axo"));
   const updater = path.join(app.bin, "axolotlsay-update");
@@ -134,6 +138,7 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
     ...app.env,
     AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase,
     UPKEEP_LOCK_WAIT: "0.5",
+    ...(ca ? { UPKEEP_CA_FILE: ca.caFile } : {}),
     ...(o.secrets === false
       ? {}
       : {

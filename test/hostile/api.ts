@@ -155,4 +155,22 @@ export const apiRows: HostileRow[] = [
     code: "DOWNLOAD_FAILED",
     message: "file: scheme",
   },
+  {
+    name: "finding 6: an API answering over https names an http:// installer URL (a downgrade): refused",
+    world: { tls: true },
+    setup: (w) => latestIs(w, [{ name: installer, browser_download_url: `${w.mirror.url}${installer}`, url: `${w.mirror.url}api-asset` }]),
+    exit: 1,
+    code: "DOWNLOAD_FAILED",
+    message: "downgrade from https to plain http",
+    check: (w) => expect(w.mirror.log, "nothing fetched over http").toEqual([]),
+  },
+  {
+    name: "finding 6: the https download host redirects to http:// (a downgrade): refused, not followed",
+    world: { tls: true, secrets: false },
+    setup: (w) => w.gh.inject({ server: "download", match: /axolotlsay-installer\.sh$/, status: 302, headers: { location: `${w.mirror.url}${installer}` } }),
+    exit: 1,
+    code: "DOWNLOAD_FAILED",
+    message: /downgrade from https to plain http.*a redirect from https:/,
+    check: (w) => expect(w.mirror.log, "nothing fetched over http").toEqual([]),
+  },
 ];
