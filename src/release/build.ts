@@ -1,0 +1,125 @@
+// Builds upkeep (scripts/build.mjs): the library (dist/lib: ESM + .d.ts) and single executables.
+//
+//   node scripts/build.mjs                    this machine's executable: dist/upkeep
+//   node scripts/build.mjs --target <triple>  another target: dist/targets/<triple>/upkeep[.exe]
+//   node scripts/build.mjs --target all       every target that builds here
+//   --force                                   rebuild even when the bundle has not changed
+//
+// The host executable is also linked as dist/targets/<host triple>/upkeep, the layout
+// scripts/release.mjs takes as --updater.
+import { execFileSync } from "node:child_process";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Metafile } from "esbuild";
+import { sha256Hex } from "../core/checksum.js";
+import { ROOT } from "./checkout.js";
+import { buildSea } from "./sea.js";
+import { HOST, NOT_BUILDABLE, TARGETS } from "./targets.js";
+
+const require = createRequire(import.meta.url);
+
+/** What the launcher tells the build: entry points (relative to the checkout) and the Node running it. */
+export interface BuildSettings {
+  /** The executable's entry point, bundled into dist/upkeep. */
+  executableEntry: string;
+  /** The library's entry point, bundled into dist/lib/index.js. */
+  libraryEntry: string;
+  /** The Node that runs tsc. */
+  execPath: string;
+  root?: string | undefined;
+}
+
+/** The release tooling's own files among a bundle's inputs: none may end up in the executable. */
+export function releaseToolingIn(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs).filter((input) => input.replaceAll("\\", "/").startsWith("src/release/"));
+}
+
+/** scripts/build.mjs: argv (without node and the script) → exit status. */
+export async function main(argv: string[], settings: BuildSettings): Promise<number> {
+  const root = settings.root ?? ROOT;
+  const dist = path.join(root, "dist");
+  const cacheDir = path.join(root, ".cache", "node");
+  const log = (line: string): void => {
+    process.stderr.write(`build: ${line}\n`);
+  };
+
+  const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" }, target: { type: "string", multiple: true } }, strict: true });
+  const requested = (values.target ?? []).flatMap((t) => (t === "all" ? Object.keys(TARGETS) : [t]));
+  for (const t of requested) {
+    if (NOT_BUILDABLE[t]) {
+      log(`${t} cannot be built here: ${NOT_BUILDABLE[t]}`);
+      return 1;
+    }
+    if (!TARGETS[t]) {
+      log(`unknown target ${t}; these build here: ${Object.keys(TARGETS).join(", ")}`);
+      return 2;
+    }
+  }
+
+  const esbuild = await import("esbuild");
+  mkdirSync(dist, { recursive: true });
+
+  // 1. The executable's bundle: one CommonJS file with every dependency inlined (inside a single
+  //    executable require() reaches only built-in modules, and ESM bundles fail there).
+  const bundlePath = path.join(dist, "upkeep.cjs");
+  const executable = await esbuild.build({
+    entryPoints: [path.join(root, settings.executableEntry)],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    minify: true,
+    legalComments: "none",
+    outfile: bundlePath,
+    logLevel: "warning",
+    metafile: true,
+    absWorkingDir: root,
+  });
+  const tooling = releaseToolingIn(executable.metafile);
+  if (tooling.length > 0) {
+    rmSync(bundlePath, { force: true });
+    log(`the executable must not contain the release tooling, but ${settings.executableEntry} reaches ${tooling.join(", ")}`);
+    return 1;
+  }
+
+  // 2. The library for Node apps: ESM with dependencies left as imports, plus declarations.
+  await esbuild.build({
+    entryPoints: [path.join(root, settings.libraryEntry)],
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: path.join(dist, "lib/index.js"),
+    logLevel: "warning",
+  });
+  execFileSync(settings.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.lib.json")], { stdio: "inherit" });
+
+  // 3. Executables, skipped when the bundle and the Node version are what they were last time.
+  const bundleHash = sha256Hex(readFileSync(bundlePath));
+  const stampPath = path.join(dist, ".sea-stamps.json");
+  const stamps = (existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : {}) as Record<string, string>;
+
+  const build = async (target: string, out: string): Promise<void> => {
+    const stamp = `${bundleHash}:${TARGETS[target]?.version}`;
+    if (!values.force && stamps[target] === stamp && existsSync(out)) {
+      log(`${path.relative(root, out)} is up to date`);
+      return;
+    }
+    await buildSea({ bundle: bundlePath, out, target, cacheDir });
+    stamps[target] = stamp;
+    writeFileSync(stampPath, JSON.stringify(stamps, null, 2));
+    log(`${path.relative(root, out)} built (${target}, Node ${TARGETS[target]?.version})`);
+  };
+
+  const hostExe = path.join(dist, "upkeep");
+  await build(HOST, hostExe);
+  const hostTarget = path.join(dist, "targets", HOST, "upkeep");
+  mkdirSync(path.dirname(hostTarget), { recursive: true });
+  rmSync(hostTarget, { force: true });
+  linkSync(hostExe, hostTarget);
+  for (const t of requested.filter((t) => t !== HOST)) await build(t, path.join(dist, "targets", t, TARGETS[t]?.exe ?? "upkeep"));
+  return 0;
+}

@@ -1,0 +1,67 @@
+// scripts/mirror.mjs's command line:
+//
+//   node scripts/mirror.mjs --out DIR --app NAME --github OWNER/REPO [--api-url URL] [--token T] [--prereleases]
+//   node scripts/mirror.mjs --out DIR --app NAME --from-release DIR [--tag TAG] [--prerelease]
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { UpdaterError } from "../errors.js";
+import { addReleases, fromReleaseDir, MirrorError } from "./mirror.js";
+import { mirrorGithub } from "./mirror-github.js";
+
+/** What the launcher passes on from its environment. */
+export interface MirrorHost {
+  /** `GITHUB_TOKEN`: the token when no --token is given. */
+  githubToken?: string | undefined;
+}
+
+// The version of a release directory, from its installer's rendered APP_VERSION line.
+function guessVersion(dir: string, app: string): string {
+  const installer = path.join(dir, `${app}-installer.sh`);
+  const m = existsSync(installer) ? /^APP_VERSION='([^']+)'/m.exec(readFileSync(installer, "utf8")) : null;
+  if (!m?.[1]) throw new MirrorError(`pass --tag: cannot tell the version of ${dir}`);
+  return m[1];
+}
+
+async function run(argv: string[], host: MirrorHost, log: (line: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: "string" },
+      app: { type: "string" },
+      github: { type: "string" },
+      "api-url": { type: "string" },
+      token: { type: "string" },
+      prereleases: { type: "boolean" },
+      "from-release": { type: "string" },
+      tag: { type: "string" },
+      prerelease: { type: "boolean" },
+    },
+    strict: true,
+  });
+  const { out, app, github } = values;
+  const dir = values["from-release"];
+  if (!out || !app || !github === !dir) {
+    throw new MirrorError("usage: --out DIR --app NAME and one of --github OWNER/REPO or --from-release DIR");
+  }
+  const stats = github
+    ? await mirrorGithub(out, { app, repo: github, apiUrl: values["api-url"]?.replace(/\/+$/, ""), token: values.token ?? host.githubToken, prereleases: values.prereleases }, log)
+    : await addReleases(out, app, fromReleaseDir({ app, dir: dir as string, tag: values.tag ?? `v${guessVersion(dir as string, app)}`, prerelease: values.prerelease }), log);
+  log(`${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum`);
+  log(`use it with: <app>-update --source ${pathToFileURL(path.resolve(out)).href} (or serve ${out} over HTTP)`);
+}
+
+/** scripts/mirror.mjs: argv (without node and the script) → exit status. */
+export async function main(argv: string[], host: MirrorHost = {}): Promise<number> {
+  const log = (line: string): void => {
+    process.stderr.write(`mirror: ${line}\n`);
+  };
+  try {
+    await run(argv, host, log);
+    return 0;
+  } catch (error) {
+    log(error instanceof MirrorError || UpdaterError.is(error) ? error.message : String((error as Error)?.stack ?? error));
+    return 1;
+  }
+}

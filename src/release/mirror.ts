@@ -1,0 +1,142 @@
+// Writes and refreshes a static mirror that <app>-update can use with no GitHub at all (scripts/mirror.mjs;
+// the command line is mirror-cli.ts, GitHub as a source mirror-github.ts).
+//
+// The mirror is DIR/releases.json (core/mirror.ts: schema "upkeep-mirror/1") and DIR/<tag>/<asset>. Serve
+// DIR with any web server, S3 or a file share, or use it as a directory. Refreshing is incremental: an
+// asset already there with the right SHA-256 is not fetched again. Every asset is verified while copied,
+// against every SHA-256 the release publishes for it (GitHub's digest, <asset>.sha256, sha256.sum: the
+// updater's rules, core/checksum.ts); a mismatch stops before the index changes. Versions and tags follow
+// core/version.ts, so the mirror holds exactly the releases an updater can pick.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { checksumFromText, checksumSourcesFor, sha256Hex } from "../core/checksum.js";
+import { MIRROR_INDEX_FILE, MIRROR_SCHEMA, mirrorAssetPath, mirrorIndexProblem, type MirrorAsset, type MirrorIndex, type MirrorRelease } from "../core/mirror.js";
+import { hasInstaller } from "../core/select.js";
+import { versionFromTag } from "../core/version.js";
+import type { Asset, Release } from "../types.js";
+
+/** A refusal, with a message for people; anything else thrown is a bug. */
+export class MirrorError extends Error {}
+
+/** A release to add to a mirror: its assets as core describes them, and how to read one's bytes. */
+export interface SourceRelease {
+  tag: string;
+  prerelease: boolean;
+  assets: Asset[];
+  read(asset: Asset): Promise<Buffer>;
+}
+
+/** What {@link addReleases} did. */
+export interface MirrorStats {
+  releases: number;
+  copied: number;
+  unchanged: number;
+  unverified: number;
+}
+
+/** The mirror as it is now (empty when new); refuses a directory holding another app's or another schema's index. */
+function readIndex(out: string, app: string): MirrorIndex {
+  const file = path.join(out, MIRROR_INDEX_FILE);
+  if (!existsSync(file)) return { schema: MIRROR_SCHEMA, app, releases: [] };
+  const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
+  const problem = mirrorIndexProblem(raw, app);
+  if (problem) throw new MirrorError(`${file} is not a mirror of ${app}: ${problem}`);
+  return raw as MirrorIndex;
+}
+
+function writeAtomic(file: string, data: Buffer | string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/**
+ * The SHA-256s `release` publishes for `name`, in core's order (GitHub's digest, `<name>.sha256`,
+ * `sha256.sum`): all of them, or with `all` false only the first (enough to see a copy is current).
+ */
+async function publishedChecksums(release: Release, name: string, all: boolean, read: (asset: Asset) => Promise<Buffer>): Promise<string[]> {
+  const found: string[] = [];
+  for (const source of checksumSourcesFor(release, name)) {
+    if (!all && found.length > 0) break;
+    if (source.kind === "digest") {
+      found.push(source.expected);
+      continue;
+    }
+    const lookup = checksumFromText((await read(source.asset)).toString("utf8"), name, source.kind === "file");
+    if (lookup.kind === "found") found.push(lookup.hex);
+    if (lookup.kind === "not-checksums") throw new MirrorError(`${release.tag}/${source.asset.name} is not a checksum file (no "<sha256>  <name>" line); the mirror was not changed`);
+  }
+  return found;
+}
+
+/** Adds releases to the mirror in `out` (newest first, as listed); returns counts. */
+export async function addReleases(out: string, app: string, releases: readonly SourceRelease[], log: (line: string) => void = () => {}): Promise<MirrorStats> {
+  const index = readIndex(out, app);
+  const stats: MirrorStats = { releases: 0, copied: 0, unchanged: 0, unverified: 0 };
+  const entries: MirrorRelease[] = [];
+  for (const r of releases) {
+    const version = versionFromTag(r.tag, app);
+    const release: Release = { tag: r.tag, version: version ?? "", name: null, prerelease: r.prerelease, draft: false, assets: r.assets };
+    if (!version || !hasInstaller(release, app)) {
+      log(`skipping ${r.tag}: ${version ? `no ${app}-installer asset` : "its tag names no version"}`);
+      continue;
+    }
+    // Checksum files are read once, for the checks and for copying them.
+    const checksumFiles = new Map<string, Promise<Buffer>>();
+    const readChecksums = (asset: Asset): Promise<Buffer> => {
+      const known = checksumFiles.get(asset.name) ?? r.read(asset);
+      checksumFiles.set(asset.name, known);
+      return known;
+    };
+    const assets: MirrorAsset[] = [];
+    for (const a of r.assets) {
+      const where = mirrorAssetPath(r.tag, a.name);
+      const file = path.join(out, where.dir, a.name);
+      const recorded = index.releases.find((x) => x.tag === r.tag)?.assets.find((x) => x.name === a.name)?.sha256;
+      const current = (await publishedChecksums(release, a.name, false, readChecksums))[0] ?? recorded;
+      if (current && existsSync(file) && sha256Hex(readFileSync(file)) === current) {
+        stats.unchanged++;
+        assets.push({ name: a.name, path: where.path, size: statSync(file).size, sha256: current });
+        continue;
+      }
+      const data = await (checksumFiles.get(a.name) ?? r.read(a));
+      const got = sha256Hex(data);
+      const published = await publishedChecksums(release, a.name, true, readChecksums);
+      const expected = published.length > 0 ? published : recorded ? [recorded] : [];
+      const wrong = expected.find((hex) => hex !== got);
+      if (wrong) throw new MirrorError(`checksum mismatch for ${r.tag}/${a.name}: expected ${wrong}, got ${got}; the mirror was not changed`);
+      if (expected.length === 0) {
+        stats.unverified++;
+        log(`warning: ${r.tag}/${a.name} has no published checksum; recorded as downloaded`);
+      }
+      writeAtomic(file, data);
+      stats.copied++;
+      assets.push({ name: a.name, path: where.path, size: data.length, sha256: got });
+    }
+    entries.push({ tag: r.tag, version, prerelease: r.prerelease, assets });
+    stats.releases++;
+  }
+  // New and refreshed releases first (newest first, as listed), then any older ones the mirror kept.
+  const fresh = new Set(entries.map((e) => e.tag));
+  index.releases = [...entries, ...index.releases.filter((x) => !fresh.has(x.tag))];
+  writeAtomic(path.join(out, MIRROR_INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+  return stats;
+}
+
+/**
+ * One release from a scripts/release.mjs output directory, checked against its own checksums. Its tag
+ * must name a version of `app` by core's rules: a release no updater would pick is refused, not mirrored.
+ */
+export function fromReleaseDir(o: { app: string; dir: string; tag: string; prerelease?: boolean | undefined }): SourceRelease[] {
+  if (versionFromTag(o.tag, o.app) === undefined) {
+    throw new MirrorError(
+      `the tag ${o.tag} names no version of ${o.app} that upkeep reads (a strict semantic version such as 1.2.3 or 1.2.3-rc.1: ` +
+        "no leading v, no leading zeros), so no updater would ever pick this release; the mirror was not changed",
+    );
+  }
+  const names = readdirSync(o.dir).filter((f) => statSync(path.join(o.dir, f)).isFile()).sort();
+  const assets: Asset[] = names.map((name) => ({ name, downloadUrl: pathToFileURL(path.join(o.dir, name)).href }));
+  return [{ tag: o.tag, prerelease: o.prerelease === true, assets, read: async (asset) => readFileSync(path.join(o.dir, asset.name)) }];
+}

@@ -1,0 +1,192 @@
+// Turns an app's built binaries into a directory ready to attach to a GitHub release: archives,
+// checksums, `<app>-<target>-update` copies of upkeep, and rendered installers (scripts/release.mjs).
+//
+// --binaries DIR holds <target>/<files>: every regular file there is one of the app's executables.
+// --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { checksumLine, sha256Hex } from "../core/checksum.js";
+import { strictVersion } from "../core/version.js";
+import { tar, xz, zip } from "./archive.js";
+import { ROOT, upkeepVersion } from "./checkout.js";
+import { renderInstaller, type Artifact } from "./render.js";
+import { isWindowsTarget, KNOWN_TARGETS, updaterFileName } from "./targets.js";
+
+export const USAGE = `Usage: node scripts/release.mjs --app NAME --version V --repo OWNER/NAME --binaries DIR --updater DIR --out DIR
+       [--base-url URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]`;
+
+/** The options of scripts/release.mjs, named as on its command line (`--alias` repeats). */
+export type ReleaseOptions = { [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "install-path" | "tag"]?: string | undefined } & {
+  alias?: string[] | undefined;
+  /** Timestamp of every archive entry, seconds since 1970 (`SOURCE_DATE_EPOCH`); default now. */
+  mtime?: number | undefined;
+  /** The upkeep checkout holding installers/ and package.json; default this one. */
+  root?: string | undefined;
+};
+
+/** A release to make, checked: what {@link validate} returns. */
+export interface ReleasePlan {
+  app: string;
+  version: string;
+  owner: string;
+  repo: string;
+  tag: string;
+  baseUrl: string;
+  installPath: string;
+  aliases: [bin: string, alias: string][];
+  binaries: string;
+  updater: string;
+  out: string;
+}
+
+/** A refusal, with a message for people; anything else thrown is a bug. */
+export class ReleaseError extends Error {}
+
+const fail = (message: string): never => {
+  throw new ReleaseError(message);
+};
+
+const REQUIRED = ["app", "version", "repo", "binaries", "updater", "out"] as const;
+
+/** Checks the options and fills defaults; throws ReleaseError with a message for people. */
+export function validate(o: ReleaseOptions): ReleasePlan {
+  const given = {} as Record<(typeof REQUIRED)[number], string>;
+  for (const key of REQUIRED) given[key] = o[key] || fail(`--${key} is required\n${USAGE}`);
+  const { app, version } = given;
+  // The app name becomes shell and PowerShell variable names (<APP>_INSTALL_DIR), so keep it plain.
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(app)) fail(`--app "${app}" must start with a letter and hold only letters, digits, '-' and '_'`);
+  if (strictVersion(version) === undefined) fail(`--version "${version}" is not a semantic version such as 1.2.3 (no leading v)`);
+  const repo = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(given.repo) ?? fail(`--repo "${given.repo}" must look like OWNER/NAME`);
+  const [, owner = "", name = ""] = repo;
+  const tag = o.tag ?? `v${version}`;
+  if (!/^[A-Za-z0-9_./+-]+$/.test(tag)) fail(`--tag "${tag}" has characters a release tag cannot have`);
+  let baseUrl = `https://github.com/${owner}/${name}/releases/download/${tag}`;
+  const base = o["base-url"];
+  if (base !== undefined) {
+    if (!URL.canParse(base)) fail(`--base-url "${base}" is not a URL`);
+    if (!/^https?:$/.test(new URL(base).protocol) || /['"\s\\`$]/.test(base)) fail(`--base-url "${base}" must be a plain http(s) URL`);
+    baseUrl = base.replace(/\/+$/, "");
+  }
+  const installPath = o["install-path"] ?? "CARGO_HOME";
+  if (!/^(CARGO_HOME|~\/[A-Za-z0-9_./-]+|\$[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z0-9_./-]+)?)$/.test(installPath)) {
+    fail(`--install-path "${installPath}" must be CARGO_HOME, ~/dir or $VAR/dir`);
+  }
+  const aliases: [string, string][] = [];
+  for (const a of o.alias ?? []) {
+    const [, bin = "", alias = ""] = /^([A-Za-z0-9_.-]+)=([A-Za-z0-9_.-]+)$/.exec(a) ?? fail(`--alias "${a}" must look like BIN=ALIAS`);
+    aliases.push([bin, alias]);
+  }
+  return { app, version, owner, repo: name, tag, baseUrl, installPath, aliases, binaries: given.binaries, updater: given.updater, out: given.out };
+}
+
+/** Builds the release directory; returns the list of files written. */
+export function release(options: ReleaseOptions): string[] {
+  const o = validate(options);
+  const root = options.root ?? ROOT;
+  if (!existsSync(o.binaries) || !statSync(o.binaries).isDirectory()) fail(`--binaries ${o.binaries} is not a directory`);
+  const targets = readdirSync(o.binaries).filter((t) => statSync(path.join(o.binaries, t)).isDirectory()).sort();
+  if (targets.length === 0) fail(`--binaries ${o.binaries} holds no <target>/ directories`);
+  for (const t of targets) if (!KNOWN_TARGETS.includes(t)) fail(`unknown target "${t}" in ${o.binaries}; known: ${KNOWN_TARGETS.join(", ")}`);
+
+  const plan = targets.map((target) => {
+    const windows = isWindowsTarget(target);
+    const dir = path.join(o.binaries, target);
+    const files = readdirSync(dir).filter((f) => statSync(path.join(dir, f)).isFile()).sort();
+    if (files.length === 0) fail(`${dir} holds no binaries`);
+    const updater = path.join(o.updater, target, updaterFileName(target));
+    if (!existsSync(updater)) fail(`missing updater for target ${target}: ${updater} does not exist`);
+    for (const [bin] of o.aliases) if (!files.includes(windows ? `${bin}.exe` : bin) && !files.includes(bin)) fail(`--alias names ${bin}, which ${dir} does not hold`);
+    return { target, windows, dir, files, updater };
+  });
+
+  if (existsSync(o.out) && readdirSync(o.out).length > 0) fail(`--out ${o.out} is not empty; give a new or empty directory`);
+  mkdirSync(o.out, { recursive: true });
+
+  const mtime = options.mtime ?? Math.floor(Date.now() / 1000);
+  const written: string[] = [];
+  const sums: string[] = [];
+  const emit = (name: string, data: Buffer | string): string => {
+    writeFileSync(path.join(o.out, name), data, { mode: 0o644 });
+    const hex = sha256Hex(data);
+    writeFileSync(path.join(o.out, `${name}.sha256`), `${checksumLine(hex, name)}\n`);
+    sums.push(checksumLine(hex, name));
+    written.push(name, `${name}.sha256`);
+    return hex;
+  };
+
+  const artifacts: Artifact[] = [];
+  for (const p of plan) {
+    const top = `${o.app}-${p.target}`;
+    const entries = p.files.map((f) => ({ name: `${top}/${f}`, data: readFileSync(path.join(p.dir, f)), mode: 0o755 }));
+    const archive = p.windows ? `${top}.zip` : `${top}.tar.xz`;
+    const archiveSum = emit(archive, p.windows ? zip(entries, mtime) : xz(tar(entries, mtime)));
+    artifacts.push({ kind: "archive", target: p.target, file: archive, sha256: archiveSum, binaries: p.files });
+    const updaterName = `${o.app}-${p.target}-update`;
+    const updaterSum = emit(updaterName, readFileSync(p.updater));
+    artifacts.push({ kind: "updater", target: p.target, file: updaterName, sha256: updaterSum, binaries: [] });
+  }
+
+  const data = { ...o, upkeepVersion: upkeepVersion(root), artifacts };
+  for (const kind of ["sh", "ps1"] as const) {
+    const template = readFileSync(path.join(root, "installers", `installer.${kind}`), "utf8");
+    const text = renderInstaller(template, kind, data);
+    emit(`${o.app}-installer.${kind}`, kind === "ps1" ? text.replace(/\r?\n/g, "\r\n") : text);
+  }
+  writeFileSync(path.join(o.out, "sha256.sum"), `${sums.join("\n")}\n`);
+  written.push("sha256.sum");
+  return written;
+}
+
+/** What the launcher passes on from its environment. */
+export interface ReleaseHost {
+  /** `SOURCE_DATE_EPOCH`: the archives' timestamp (seconds since 1970), for reproducible releases. */
+  sourceDateEpoch?: string | undefined;
+}
+
+/** The archives' timestamp the host asks for, if any. */
+export function archiveTime(host: ReleaseHost): number | undefined {
+  return host.sourceDateEpoch === undefined ? undefined : Number(host.sourceDateEpoch);
+}
+
+/** scripts/release.mjs: argv (without node and the script) → exit status. */
+export async function main(argv: string[], host: ReleaseHost = {}): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        app: { type: "string" },
+        version: { type: "string" },
+        repo: { type: "string" },
+        binaries: { type: "string" },
+        updater: { type: "string" },
+        out: { type: "string" },
+        "base-url": { type: "string" },
+        "install-path": { type: "string" },
+        alias: { type: "string", multiple: true },
+        tag: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`release: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const files = release({ ...values, mtime: archiveTime(host) });
+    process.stderr.write(`release: wrote ${files.length} files to ${values.out}\n`);
+    for (const f of files) process.stdout.write(`${f}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ReleaseError)) throw error;
+    process.stderr.write(`release: ${error.message}\n`);
+    return 1;
+  }
+}
