@@ -4,7 +4,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildSea, HOST, TARGETS } from "../scripts/lib/sea.mjs";
+import { buildSea } from "../src/release/sea.js";
+import { buildTarget, HOST } from "../src/release/targets.js";
 import { fakeRelease, installedApp, releaseFromDir, tmpDir } from "../test/helpers/fake-app.js";
 import { startFakeGithub, type FakeGithub } from "../test/helpers/fake-github.js";
 import { makeRelease } from "../test/helpers/installers.js";
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   // 2. Size: against the bare runtime (the same Node, stripped as the build strips it).
   log("sizes (xz takes ~40 s)");
   const bare = path.join(work, "node-stripped");
-  copyFileSync(path.join(root, "node_modules", TARGETS[HOST].pkg, TARGETS[HOST].file), bare);
+  copyFileSync(path.join(root, "node_modules", buildTarget(HOST).pkg, buildTarget(HOST).file), bare);
   execFileSync("strip", [bare]);
   const xzSize = Number(execFileSync("sh", ["-c", `xz -6 -T0 -c "${exe}" | wc -c`], { encoding: "utf8" }).trim());
   const size = {
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}, ${mb(os.totalmem())} MB RAM, ${os.type()} ${os.release()}`,
-    node: TARGETS[HOST].version,
+    node: buildTarget(HOST).version,
     latencyMs: LATENCY_MS,
     startup,
     size,

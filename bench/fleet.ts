@@ -7,6 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fakeRelease, installedApp, tmpDir } from "../test/helpers/fake-app.js";
 import { startFakeGithub } from "../test/helpers/fake-github.js";
+import { mirrorGithub } from "../src/release/mirror-github.js";
 import { loggingServer } from "../test/helpers/static-server.js";
 import { runCleanups } from "./vitest-stub.js";
 
@@ -80,13 +81,13 @@ async function main(): Promise<void> {
   after = apiCounts();
   rows.push({ scenario: "(b) GitHub + ETag cache, repeat run", succeeded: b.ok, ...delta(before, after), mirrorRequests: 0, wallS: b.ms / 1000 });
 
-  // (c) A static mirror, built once by scripts/mirror.mjs from GitHub (outside the limit, with a token).
+  // (c) A static mirror, built once by the mirror tooling (what scripts/mirror.mjs runs) from GitHub,
+  //     outside the limit.
   log(`(c) a static mirror, ${HOSTS} hosts`);
   gh.setRateLimit(undefined);
   const out = path.join(tmpDir("upkeep-fleet-mirror-"), "axolotlsay");
   mkdirSync(out, { recursive: true });
-  const { addReleases, fromGithub } = await import(new URL("../scripts/mirror.mjs", `file://${process.cwd()}/bench/`).href);
-  await addReleases(out, "axolotlsay", await fromGithub({ repo: "axodotdev/axolotlsay", apiUrl: gh.apiBase }));
+  await mirrorGithub(out, { app: "axolotlsay", repo: "axodotdev/axolotlsay", apiUrl: gh.apiBase });
   const server = await loggingServer(path.dirname(out));
   gh.setRateLimit(LIMIT);
   gh.resetRateLimit();

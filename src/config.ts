@@ -1,11 +1,14 @@
+// Over 200 lines: the one module that reads the environment (test/structure.test.ts), so every variable is read here.
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
 import { appNameFromPath } from "./core/app-name.js";
-import { parseTimeout } from "./core/args.js";
 import { appEnvVar } from "./core/env-name.js";
+import { githubApiBase, githubBaseVars } from "./core/github.js";
 import { userCacheDir } from "./core/paths.js";
+import { receiptRoots, type ReceiptVars } from "./core/receipt-paths.js";
+import { parseTimeout } from "./core/timeout.js";
 import { UpdaterError } from "./errors.js";
 import type { Platform, UpdateRequest } from "./types.js";
 import { VERSION } from "./version.js";
@@ -139,7 +142,20 @@ export interface UpdaterOptions {
 export interface Config {
   app: string;
   platform: Platform;
+  /**
+   * The environment as given: the base of the installer's environment and of the new binaries' checks,
+   * the only raw environment passed down. Nothing below reads a variable of it; those are read here.
+   */
   env: Env;
+  /** The variables that steer the receipt search (AXOUPDATER_CONFIG_*, XDG_CONFIG_HOME, LOCALAPPDATA). */
+  receiptVars: ReceiptVars;
+  /** PATH (Path), to tell whether an updated binary is shadowed by another copy earlier on it. */
+  searchPath: string | undefined;
+  /**
+   * The GitHub API root for {@link Config.app} (`<APP>_INSTALLER_GHE_BASE_URL`, `<APP>_INSTALLER_GITHUB_BASE_URL`);
+   * USAGE when both are set. A function: it is judged only once GitHub is used, for the app as the receipt spells it.
+   */
+  githubApiBase(): string;
   home: string | undefined;
   cwd: string;
   tmpDir: string;
@@ -180,10 +196,16 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     }
   }
 
-  return {
+  const config: Config = {
     app,
     platform,
     env,
+    receiptVars: receiptVars(env),
+    searchPath: env.PATH ?? env.Path,
+    githubApiBase: () => {
+      const vars = githubBaseVars(config.app);
+      return githubApiBase(config.app, env[vars.ghe], env[vars.gh]);
+    },
     home,
     cwd: options.cwd ?? host.cwd,
     tmpDir,
@@ -204,11 +226,52 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     installerPath: env.AXOUPDATER_INSTALLER_PATH || undefined,
     executablePath: options.executablePath,
     hooks: options.hooks ?? {},
-    cacheDir: options.cacheDir ?? (options.env ? userCacheDir(env, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
+    cacheDir:
+      options.cacheDir ??
+      (options.env ? userCacheDir({ localAppData: env.LOCALAPPDATA, xdgCacheHome: env.XDG_CACHE_HOME }, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
     source: options.source || env[appEnvVar(app, "UPKEEP_SOURCE")] || env.UPKEEP_SOURCE || undefined,
     lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000),
     signal: options.signal,
   };
+  return config;
+}
+
+/** The receipt search's variables, as axoupdater reads them (an override counts as set even when empty). */
+export function receiptVars(env: Env): ReceiptVars {
+  return {
+    workingDir: env.AXOUPDATER_CONFIG_WORKING_DIR !== undefined,
+    configPath: env.AXOUPDATER_CONFIG_PATH,
+    xdgConfigHome: env.XDG_CONFIG_HOME,
+    localAppData: env.LOCALAPPDATA,
+  };
+}
+
+/** What the front doors (src/cli/) need from the environment besides a {@link Config}. */
+export interface FrontDoorEnv {
+  /** AXOUPDATER_APP_NAME is set (even empty): under its own name upkeep is then that app's updater. */
+  appNameSet: boolean;
+  /** NO_COLOR is set to something: no colour, even on a terminal. */
+  noColor: boolean;
+  /** PATH, where an executable invoked by a bare name was found. */
+  path: string | undefined;
+  /** Where `upkeep list` looks for apps' receipts. */
+  receiptRoots: string[];
+}
+
+/** Reads {@link FrontDoorEnv} from the host's environment. */
+export function frontDoorEnv(host: Pick<Host, "env" | "platform" | "home">): FrontDoorEnv {
+  const { env } = host;
+  return {
+    appNameSet: env.AXOUPDATER_APP_NAME !== undefined,
+    noColor: Boolean(env.NO_COLOR),
+    path: env.PATH,
+    receiptRoots: receiptRoots(receiptVars(env), host.platform, host.home),
+  };
+}
+
+/** The secrets of the real process's environment, for the entry point's last-resort crash message. */
+export function processSecrets(): string[] {
+  return secretsToRedact(undefined, undefined, { ...process.env });
 }
 
 // With an explicit environment and no HOME, locks go under the working directory's .cache.

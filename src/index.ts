@@ -1,4 +1,4 @@
-export { checkForUpdate, loadReceipt, update } from "./updater.js";
+export { checkForUpdate, loadReceipt, update } from "./update/index.js";
 export { UpdaterError, ERROR_CODES, exitCodeFor, type ErrorCode } from "./errors.js";
 export type { UpdaterOptions, UpdaterHooks } from "./config.js";
 export type {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appFromHost, checkWorkingDir, pickToken, readHost, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
+import { appFromHost, checkWorkingDir, frontDoorEnv, pickToken, processSecrets, readHost, receiptVars, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
 import { UpdaterError } from "../src/errors.js";
 import { VERSION } from "../src/version.js";
 
@@ -171,5 +171,55 @@ describe("secretsToRedact: one list for both front doors", () => {
     expect(secretsToRedact(undefined, undefined, env)).not.toContain("tok-my-app-longer");
     expect(secretsToRedact("x", undefined, {})).toEqual([]);
     expect(secretsToRedact("x", undefined, { HTTPS_PROXY: "http://u:%E0%A4%A@h" })).toEqual(["%E0%A4%A"]);
+  });
+});
+
+describe("the variables read for the layers below (nothing below reads the environment)", () => {
+  it("receiptVars: the overrides count as set even when empty", () => {
+    expect(receiptVars({})).toEqual({ workingDir: false, configPath: undefined, xdgConfigHome: undefined, localAppData: undefined });
+    expect(receiptVars({ AXOUPDATER_CONFIG_WORKING_DIR: "", AXOUPDATER_CONFIG_PATH: "", XDG_CONFIG_HOME: "/x", LOCALAPPDATA: "C:\\l" })).toEqual({
+      workingDir: true,
+      configPath: "",
+      xdgConfigHome: "/x",
+      localAppData: "C:\\l",
+    });
+  });
+
+  it("resolveConfig: the receipt search, PATH (or Windows' Path) and the cache directory from the given env", () => {
+    const c = resolveConfig({ app: "x", env: { HOME: "/h", XDG_CONFIG_HOME: "/xdg", XDG_CACHE_HOME: "/xc", Path: "/p" } }, host());
+    expect(c).toMatchObject({ receiptVars: { xdgConfigHome: "/xdg" }, searchPath: "/p", cacheDir: "/xc/upkeep" });
+    expect(resolveConfig({ app: "x", env: { PATH: "/a", Path: "/b" } }, host()).searchPath).toBe("/a");
+  });
+
+  it("githubApiBase: judged when called (a bad base fails no receipt lookup), for the app as it is then spelt", () => {
+    const c = resolveConfig({ app: "x", env: { X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } }, host());
+    expect(() => c.githubApiBase()).toThrow(/X_INSTALLER_GHE_BASE_URL and X_INSTALLER_GITHUB_BASE_URL/);
+    const d = resolveConfig({ app: "café", env: { "CAFé_INSTALLER_GHE_BASE_URL": "https://lower", "CAFÉ_INSTALLER_GHE_BASE_URL": "https://upper" } }, host());
+    expect(d.githubApiBase()).toBe("https://lower/api/v3");
+    d.app = "CAFÉ"; // the receipt's own spelling (Windows)
+    expect(d.githubApiBase()).toBe("https://upper/api/v3");
+  });
+
+  it("frontDoorEnv: AXOUPDATER_APP_NAME set, NO_COLOR, PATH and where upkeep list looks", () => {
+    expect(frontDoorEnv(host({ env: {} }))).toEqual({ appNameSet: false, noColor: false, path: undefined, receiptRoots: [path.join("/home/real", ".config")] });
+    expect(frontDoorEnv(host({ env: { AXOUPDATER_APP_NAME: "", NO_COLOR: "1", PATH: "/bin", XDG_CONFIG_HOME: "/xdg" } }))).toEqual({
+      appNameSet: true,
+      noColor: true,
+      path: "/bin",
+      receiptRoots: ["/xdg", path.join("/home/real", ".config")],
+    });
+    expect(frontDoorEnv(host({ env: { NO_COLOR: "" } })).noColor).toBe(false);
+    expect(frontDoorEnv(host({ platform: "win32", env: { LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" } })).receiptRoots).toEqual(["C:\\Users\\u\\AppData\\Local"]);
+  });
+
+  it("processSecrets: the real process's tokens, for the entry point's crash message", () => {
+    const before = process.env.GITHUB_TOKEN;
+    process.env.GITHUB_TOKEN = "ghp_process_secret";
+    try {
+      expect(processSecrets()).toContain("ghp_process_secret");
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_TOKEN;
+      else process.env.GITHUB_TOKEN = before;
+    }
   });
 });

@@ -1,31 +1,22 @@
 import path from "node:path";
-import { appFromHost, checkWorkingDir, secretsToRedact, type Host } from "./config.js";
-import { helpText, parseCliArgs, type CliArgs } from "./core/args.js";
-import { redact } from "./core/redact.js";
-import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
-import { toUpdaterError } from "./errors.js";
-import { createSpinner } from "./cli-progress.js";
-import { VERSION } from "./version.js";
-
-/** Where the CLI writes; the real process streams in production, strings in tests. */
-export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+import { appFromHost, checkWorkingDir, frontDoorEnv, secretsToRedact, type Host } from "../config.js";
+import { redact } from "../core/redact.js";
+import { toUpdaterError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { helpText, parseCliArgs, type CliArgs } from "./args.js";
+import type { Output } from "./output.js";
+import { createSpinner } from "./progress.js";
+import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./report.js";
 
 /**
- * The whole command line: arguments → library call → messages and exit status. Human text goes to
- * stderr; stdout carries only `--help`, `-V` and the `--json` document.
+ * The `<app>-update` command line: arguments → library call → messages and exit status. Human text goes
+ * to stderr; stdout carries only `--help`, `-V` and the `--json` document.
  */
-export async function runCli(host: Host, out: Output): Promise<number> {
+export async function runAppUpdate(host: Host, out: Output): Promise<number> {
   const program = path.basename(host.invokedAs);
-  // Under its own name, upkeep is the machine-wide companion: upkeep list/check/update/doctor.
-  const stem = program.replace(host.platform === "win32" ? /\.exe$/i : /\.exe$/, "");
-  if ((host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && host.env.AXOUPDATER_APP_NAME === undefined) {
-    return (await import("./machine.js")).runMachine(host, out);
-  }
+  const fromEnv = frontDoorEnv(host);
   const wantsJson = host.argv.includes("--json");
-  const color = host.stderrIsTTY && !host.env.NO_COLOR;
+  const color = host.stderrIsTTY && !fromEnv.noColor;
   const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
   let args: CliArgs | undefined;
   // Known before the app is: a message about a bad environment must not print a token either.
@@ -59,7 +50,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
       ...(args.source ? { source: args.source } : {}),
-      executablePath: await (await import("./io/paths.js")).locateInvoked(host.invokedAs, host.cwd, host.env.PATH, host.platform),
+      executablePath: await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, fromEnv.path, host.platform),
       env: host.env,
       platform: host.platform,
       cwd: host.cwd,
@@ -89,7 +80,7 @@ export async function runCli(host: Host, out: Output): Promise<number> {
     };
     if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
     // Loaded only once there is work to do: --help, -V and usage errors stay fast.
-    const { checkForUpdate, update } = await import("./updater.js");
+    const { checkForUpdate, update } = await import("../update/index.js");
     if (args.check) {
       const r = await checkForUpdate(options);
       Object.assign(outcome, {

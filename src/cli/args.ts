@@ -1,7 +1,9 @@
+// The `<app>-update` command line: its options, their checks, and its --help text.
 import { parseArgs } from "node:util";
 import { UpdaterError } from "../errors.js";
 import type { UpdateRequest } from "../types.js";
-import { versionFromArgument } from "./version.js";
+import { parseTimeout } from "../core/timeout.js";
+import { versionFromArgument } from "../core/version.js";
 
 /** Everything the command line asked for. */
 export interface CliArgs {
@@ -103,13 +105,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     source: values.source,
     jitterSeconds,
   };
-}
-
-/** Seconds from `--timeout` or `UPKEEP_TIMEOUT`: a number in [0.1, 3600], else undefined. */
-export function parseTimeout(text: string): number | undefined {
-  if (!/^\d+(\.\d+)?$/.test(text.trim())) return undefined;
-  const n = Number(text);
-  return n >= 0.1 && n <= 3600 ? n : undefined;
 }
 
 function describeParseError(error: unknown): string {

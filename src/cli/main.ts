@@ -1,6 +1,6 @@
-import { runCli } from "./cli.js";
-import { readHost, secretsToRedact } from "./config.js";
-import { redact } from "./core/redact.js";
+import { processSecrets, readHost } from "../config.js";
+import { redact } from "../core/redact.js";
+import { runCli } from "./index.js";
 
 // Entry point of the single executable and of `node dist/upkeep.cjs`. No stack trace ever reaches the user.
 // With --json, even a crash prints its one JSON object on stdout (unless one was printed already).
@@ -8,7 +8,7 @@ const wantsJson = process.argv.slice(2).includes("--json");
 let printedJson = false;
 
 function crash(error: unknown): void {
-  const message = redact(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, secretsToRedact(undefined, undefined, process.env));
+  const message = redact(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, processSecrets());
   const hint = "This is a bug in upkeep; please report it.";
   process.exitCode = 1;
   if (!wantsJson) {

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "./config.js";
+import type { ProgressEvent } from "../config.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const CLEAR = "\r\u001b[2K";

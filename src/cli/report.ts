@@ -1,3 +1,4 @@
+// Output rendering for people: the closing lines, the --json document and the exit status of a run.
 import { exitCodeFor, type ErrorCode } from "../errors.js";
 import type { Warning } from "../types.js";
 

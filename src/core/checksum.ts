@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Asset, Release } from "../types.js";
 
 /** Where an expected SHA-256 of an asset comes from. */
@@ -50,4 +51,17 @@ export function checksumFromText(text: string, fileName: string, single: boolean
   if (named) return { kind: "found", hex: named.hex };
   if (single && entries.length === 1 && HEX64.test(entries[0]?.hex ?? "")) return { kind: "found", hex: entries[0]?.hex as string };
   return { kind: "absent" };
+}
+
+/** The SHA-256 of `data`, as lower-case hex: what every checksum file and mirror index holds. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * One line of a checksum file, the form `sha256sum -c` and {@link checksumFromText} read
+ * (`<hex> *<name>`, binary mode): each `<asset>.sha256` holds one, `sha256.sum` one per asset.
+ */
+export function checksumLine(hex: string, fileName: string): string {
+  return `${hex} *${fileName}`;
 }

@@ -1,5 +1,4 @@
 import { remoteUrlProblem } from "./url.js";
-import { isIP } from "node:net";
 import { UpdaterError } from "../errors.js";
 import type { Asset, Release } from "../types.js";
 import { appEnvVar } from "./env-name.js";
@@ -17,17 +16,20 @@ export interface GithubReleaseWire {
 /** The public GitHub API, used when no base-URL variable is set. */
 export const DEFAULT_API_BASE = "https://api.github.com";
 
+/** The variables that move `app`'s GitHub API elsewhere (their values are read by config.ts). */
+export function githubBaseVars(app: string): { ghe: string; gh: string } {
+  return { ghe: appEnvVar(app, "INSTALLER_GHE_BASE_URL"), gh: appEnvVar(app, "INSTALLER_GITHUB_BASE_URL") };
+}
+
 /**
- * The API root for `app`, with axoupdater's rules: `<APP>_INSTALLER_GHE_BASE_URL` → `<base>/api/v3`,
- * `<APP>_INSTALLER_GITHUB_BASE_URL` → `<scheme>://api.<domain>[:port]`, both → error, neither → api.github.com.
- * Unlike axoupdater, a GHE base with a path keeps it (`https://h/prefix` → `https://h/prefix/api/v3`), the
- * same place the installers download from.
+ * The API root for `app`, with axoupdater's rules, from the values of {@link githubBaseVars}:
+ * `<APP>_INSTALLER_GHE_BASE_URL` (`ghe`) → `<base>/api/v3`, `<APP>_INSTALLER_GITHUB_BASE_URL` (`gh`) →
+ * `<scheme>://api.<domain>[:port]`, both → error, neither → api.github.com. Unlike axoupdater, a GHE base
+ * with a path keeps it (`https://h/prefix` → `https://h/prefix/api/v3`), the same place the installers
+ * download from.
  */
-export function githubApiBase(app: string, env: Readonly<Record<string, string | undefined>>): string {
-  const gheVar = appEnvVar(app, "INSTALLER_GHE_BASE_URL");
-  const ghVar = appEnvVar(app, "INSTALLER_GITHUB_BASE_URL");
-  const ghe = env[gheVar];
-  const gh = env[ghVar];
+export function githubApiBase(app: string, ghe: string | undefined, gh: string | undefined): string {
+  const { ghe: gheVar, gh: ghVar } = githubBaseVars(app);
   if (ghe !== undefined && gh !== undefined) {
     throw new UpdaterError("USAGE", `Both ${gheVar} and ${ghVar} have been set in the environment.`, {
       hint: "These variables are mutually exclusive; unset one of them.",
@@ -40,8 +42,7 @@ export function githubApiBase(app: string, env: Readonly<Record<string, string |
   }
   if (gh !== undefined) {
     const url = parseBase(gh, ghVar);
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (isIP(host) !== 0) {
+    if (isIpHost(url.hostname)) {
       throw new UpdaterError("USAGE", `Unable to parse the domain from the passed url: ${gh}`, {
         hint: `${ghVar} only takes domains. For an IP address use ${gheVar} instead.`,
       });
@@ -49,6 +50,12 @@ export function githubApiBase(app: string, env: Readonly<Record<string, string |
     return `${url.protocol}//api.${url.hostname}${url.port ? `:${url.port}` : ""}`;
   }
   return DEFAULT_API_BASE;
+}
+
+// A WHATWG URL's hostname is an IP address exactly when it is bracketed (IPv6) or four decimal numbers
+// (IPv4, which the parser always writes that way: `0x7f.1` becomes `127.0.0.1`). No node:net needed.
+function isIpHost(hostname: string): boolean {
+  return hostname.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function parseBase(value: string, variable: string): URL {

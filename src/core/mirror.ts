@@ -8,16 +8,52 @@ import { strictVersion, versionFromTag } from "./version.js";
 /** The `schema` value of a mirror's `releases.json` this upkeep reads. */
 export const MIRROR_SCHEMA = "upkeep-mirror/1";
 
-/** A mirror's `releases.json`, as written by scripts/mirror.mjs. */
+/** The file name of a mirror's index, in the mirror's (or the app's) directory. */
+export const MIRROR_INDEX_FILE = "releases.json";
+
+/** One asset in a mirror: `path` is relative to `releases.json` (see {@link mirrorAssetPath}). */
+export interface MirrorAsset {
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** One release in a mirror; `version` is the one its tag names ({@link versionFromTag}). */
+export interface MirrorRelease {
+  tag: string;
+  version: string;
+  prerelease: boolean;
+  assets: MirrorAsset[];
+}
+
+/** A mirror's `releases.json`, as written by scripts/mirror.mjs (src/release/mirror.ts) and read here. */
 export interface MirrorIndex {
   schema: typeof MIRROR_SCHEMA;
   app: string;
-  releases: {
-    tag: string;
-    version: string;
-    prerelease: boolean;
-    assets: { name: string; path: string; size: number; sha256: string }[];
-  }[];
+  releases: MirrorRelease[];
+}
+
+/**
+ * Why `raw` (a parsed `releases.json`) is not a mirror index of `app` that this upkeep reads, or
+ * undefined when it is one. The reader refuses such an index; the writer will not add to it.
+ */
+export function mirrorIndexProblem(raw: unknown, app: string): string | undefined {
+  const index = (typeof raw === "object" && raw !== null ? raw : {}) as Partial<MirrorIndex>;
+  if (index.schema !== MIRROR_SCHEMA) return `its schema is ${JSON.stringify(index.schema)}, not "${MIRROR_SCHEMA}"`;
+  if (index.app !== app) return `it is for ${JSON.stringify(index.app)}, not ${app}`;
+  if (!Array.isArray(index.releases)) return '"releases" is not a list';
+  return undefined;
+}
+
+/**
+ * Where a mirror keeps an asset of the release tagged `tag`: `<tag>/<name>`, the tag made a safe
+ * directory name (`release/v1` → `release_v1`). `dir` is that directory, `path` the index's
+ * URL-encoded `path` (relative to `releases.json`).
+ */
+export function mirrorAssetPath(tag: string, name: string): { dir: string; path: string } {
+  const dir = tag.replace(/[^A-Za-z0-9._+-]/g, "_");
+  return { dir, path: `${encodeURIComponent(dir)}/${encodeURIComponent(name)}` };
 }
 
 /**
@@ -36,10 +72,9 @@ export function parseMirrorIndex(text: string, indexUrl: string, app: string): R
   } catch {
     throw bad("it is not JSON");
   }
-  const index = raw as Partial<MirrorIndex>;
-  if (index.schema !== MIRROR_SCHEMA) throw bad(`its schema is ${JSON.stringify(index.schema)}, not "${MIRROR_SCHEMA}"`);
-  if (index.app !== app) throw bad(`it is for ${JSON.stringify(index.app)}, not ${app}`);
-  if (!Array.isArray(index.releases)) throw bad('"releases" is not a list');
+  const problem = mirrorIndexProblem(raw, app);
+  if (problem) throw bad(problem);
+  const index = raw as MirrorIndex;
   const out: Release[] = [];
   const local = indexUrl.startsWith("file:") ? new URL(".", indexUrl).href : undefined;
   for (const r of index.releases) {
@@ -80,8 +115,8 @@ export function parseMirrorIndex(text: string, indexUrl: string, app: string): R
 export function mirrorIndexUrls(source: string, app: string, cwd: string, platform: Platform): string[] {
   const base = isUrl(source, platform) ? source : dirUrl(source, cwd, platform);
   const dir = base.endsWith("/") ? base : `${base}/`;
-  if (dir.endsWith("/releases.json/")) return [base];
-  return [new URL("releases.json", dir).href, new URL(`${encodeURIComponent(app)}/releases.json`, dir).href];
+  if (dir.endsWith(`/${MIRROR_INDEX_FILE}/`)) return [base];
+  return [new URL(MIRROR_INDEX_FILE, dir).href, new URL(`${encodeURIComponent(app)}/${MIRROR_INDEX_FILE}`, dir).href];
 }
 
 // A scheme of two letters or more; one letter and a colon is a Windows drive (`C:\m`, `c:/m`, `C:m`).

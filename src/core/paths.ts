@@ -1,15 +1,23 @@
 import path from "node:path";
 import type { Platform } from "../types.js";
 
+/** The variables the cache directory depends on, as read by config.ts. */
+export interface CacheDirVars {
+  /** %LOCALAPPDATA% (Windows). */
+  localAppData?: string | undefined;
+  /** $XDG_CACHE_HOME (Linux and the other Unixes). */
+  xdgCacheHome?: string | undefined;
+}
+
 /**
  * upkeep's cache directory for a given environment, by env-paths' rules (`envPaths("upkeep",
  * {suffix: ""}).cache`): `~/Library/Caches/upkeep`, `%LOCALAPPDATA%\upkeep\Cache`, or
  * `${XDG_CACHE_HOME:-~/.cache}/upkeep`. Used when a caller supplies its own environment.
  */
-export function userCacheDir(env: Readonly<Record<string, string | undefined>>, platform: Platform, home: string): string {
+export function userCacheDir(vars: CacheDirVars, platform: Platform, home: string): string {
   if (platform === "darwin") return path.posix.join(home, "Library", "Caches", "upkeep");
-  if (platform === "win32") return path.win32.join(env.LOCALAPPDATA || path.win32.join(home, "AppData", "Local"), "upkeep", "Cache");
-  return path.posix.join(env.XDG_CACHE_HOME || path.posix.join(home, ".cache"), "upkeep");
+  if (platform === "win32") return path.win32.join(vars.localAppData || path.win32.join(home, "AppData", "Local"), "upkeep", "Cache");
+  return path.posix.join(vars.xdgCacheHome || path.posix.join(home, ".cache"), "upkeep");
 }
 
 /**

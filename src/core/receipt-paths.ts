@@ -10,10 +10,22 @@ export interface ReceiptCandidate {
   standard: boolean;
 }
 
+/** The variables that steer the receipt search, as config.ts reads them (`receiptVars`). */
+export interface ReceiptVars {
+  /** AXOUPDATER_CONFIG_WORKING_DIR is set, to any value (even empty, as `env::var(..).is_ok()` in axoupdater). */
+  workingDir: boolean;
+  /** AXOUPDATER_CONFIG_PATH, when set (even empty). */
+  configPath: string | undefined;
+  /** $XDG_CONFIG_HOME. */
+  xdgConfigHome: string | undefined;
+  /** %LOCALAPPDATA% (Windows). */
+  localAppData: string | undefined;
+}
+
 /** Inputs of the receipt search, all read by the caller. */
 export interface ReceiptSearchInput {
   app: string;
-  env: Readonly<Record<string, string | undefined>>;
+  vars: ReceiptVars;
   platform: Platform;
   home: string | undefined;
   cwd: string;
@@ -30,21 +42,29 @@ export function receiptFileName(app: string): string {
  * `%LOCALAPPDATA%\<app>` (Windows).
  */
 export function receiptCandidates(input: ReceiptSearchInput): ReceiptCandidate[] {
-  const { app, env, platform, home, cwd } = input;
+  const { app, vars, platform, home, cwd } = input;
   const p = platform === "win32" ? path.win32 : path.posix;
   // Both overrides count as set even when empty, as `env::var(..).is_ok()` does in axoupdater.
-  if (env.AXOUPDATER_CONFIG_WORKING_DIR !== undefined) return [{ dir: cwd, onlyIfDirExists: false, standard: false }];
-  if (env.AXOUPDATER_CONFIG_PATH !== undefined) {
-    return [{ dir: p.resolve(cwd, env.AXOUPDATER_CONFIG_PATH), onlyIfDirExists: false, standard: false }];
+  if (vars.workingDir) return [{ dir: cwd, onlyIfDirExists: false, standard: false }];
+  if (vars.configPath !== undefined) {
+    return [{ dir: p.resolve(cwd, vars.configPath), onlyIfDirExists: false, standard: false }];
   }
   const out: ReceiptCandidate[] = [];
-  if (env.XDG_CONFIG_HOME) out.push({ dir: p.join(env.XDG_CONFIG_HOME, app), onlyIfDirExists: true, standard: true });
+  if (vars.xdgConfigHome) out.push({ dir: p.join(vars.xdgConfigHome, app), onlyIfDirExists: true, standard: true });
   if (platform === "win32") {
-    if (env.LOCALAPPDATA) out.push({ dir: p.join(env.LOCALAPPDATA, app), onlyIfDirExists: false, standard: true });
+    if (vars.localAppData) out.push({ dir: p.join(vars.localAppData, app), onlyIfDirExists: false, standard: true });
   } else if (home) {
     out.push({ dir: p.join(home, ".config", app), onlyIfDirExists: false, standard: true });
   }
   return out;
+}
+
+/**
+ * The directories whose `<app>/<app>-receipt.json` entries are the apps `upkeep list` finds: the
+ * standard search's parents ($XDG_CONFIG_HOME, then ~/.config or %LOCALAPPDATA%), overrides ignored.
+ */
+export function receiptRoots(vars: Pick<ReceiptVars, "xdgConfigHome" | "localAppData">, platform: Platform, home: string | undefined): string[] {
+  return [vars.xdgConfigHome, platform === "win32" ? vars.localAppData : home && path.join(home, ".config")].filter((r): r is string => Boolean(r));
 }
 
 /**

@@ -1,3 +1,4 @@
+// Over 200 lines: one parser for every generation of receipt (cargo-dist 0.9 to today), field by field.
 import path from "node:path";
 import semver from "semver";
 import { strictVersion } from "./version.js";

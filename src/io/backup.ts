@@ -1,3 +1,4 @@
+// Over 200 lines: the backup, its journal and their restore are one on-disk format, kept in one place.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";

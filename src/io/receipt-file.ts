@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { ReceiptCandidate } from "../core/receipt-paths.js";
+import { receiptFileName, type ReceiptCandidate } from "../core/receipt-paths.js";
 import { UpdaterError } from "../errors.js";
 
 /** A receipt file's text and where it was found. */
@@ -82,6 +82,17 @@ export async function readReceiptFile(file: string): Promise<string | undefined>
   } finally {
     await handle.close().catch(() => {});
   }
+}
+
+/** The apps with a receipt file (`<root>/<app>/<app>-receipt.json`) in any of `roots`, sorted. */
+export async function appsWithReceipts(roots: readonly string[]): Promise<string[]> {
+  const apps = new Set<string>();
+  for (const root of roots) {
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      if (await stat(path.join(root, name, receiptFileName(name))).then((s) => s.isFile(), () => false)) apps.add(name);
+    }
+  }
+  return [...apps].sort();
 }
 
 async function isDir(dir: string): Promise<boolean> {

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { checksumFromText, type ChecksumSource } from "./core/checksum.js";
-import { installerBodyProblem, MAX_INSTALLER_BYTES } from "./core/installer.js";
-import type { InstallPlan } from "./core/plan.js";
-import { UpdaterError } from "./errors.js";
-import type { GetOptions, Http, HttpResponse } from "./io/http.js";
-import type { ProgressEvent } from "./config.js";
-import type { Asset, Warning } from "./types.js";
+import { checksumFromText, type ChecksumSource } from "../core/checksum.js";
+import { installerBodyProblem, MAX_INSTALLER_BYTES } from "../core/installer.js";
+import type { InstallPlan } from "../core/plan.js";
+import { UpdaterError } from "../errors.js";
+import type { GetOptions, Http, HttpResponse } from "../io/http.js";
+import type { ProgressEvent } from "../config.js";
+import type { Asset, Warning } from "../types.js";
 
 /** A verified installer, still only in memory. */
 export interface FetchedInstaller {

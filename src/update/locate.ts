@@ -1,20 +1,19 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import type { Config } from "./config.js";
-import { managedPrefix } from "./core/managed.js";
-import { binDirOf, firstOnPath } from "./core/paths.js";
-import { receiptMatchesExecutable, samePath } from "./core/prefix.js";
-import { installPrefixRoot, parseReceipt } from "./core/receipt.js";
-import { ownAppName, receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
-import { ownUpdaterPath } from "./core/self-move.js";
-import { UpdaterError } from "./errors.js";
-import { canonicalDir } from "./io/paths.js";
-import { executableFileSync, unwritableReason } from "./io/probe.js";
-import { readFirstReceipt } from "./io/receipt-file.js";
-import type { LoadedReceipt, Warning } from "./types.js";
+import type { Config } from "../config.js";
+import { binDirOf, firstOnPath } from "../core/paths.js";
+import { receiptMatchesExecutable, samePath } from "../core/prefix.js";
+import { installPrefixRoot, parseReceipt } from "../core/receipt.js";
+import { ownAppName, receiptCandidates, receiptFileName } from "../core/receipt-paths.js";
+import { ownUpdaterPath } from "../core/self-move.js";
+import { UpdaterError } from "../errors.js";
+import { canonicalDir } from "../io/paths.js";
+import { executableFileSync } from "../io/probe.js";
+import { readFirstReceipt } from "../io/receipt-file.js";
+import type { LoadedReceipt, Warning } from "../types.js";
 
-// Finding the install: its receipt, where its binaries and updater are, and whether it may be updated
-// from here by this user.
+// Finding the install: its receipt, where its binaries and updater are, and whether a binary on PATH
+// shadows them. Whether it may be updated from here is preflight.ts.
 
 /** Where the app lives, worked out once. */
 export interface Location {
@@ -49,40 +48,11 @@ export async function locate(config: Config, loaded: LoadedReceipt): Promise<Loc
   return { installRoot, binDir, updaterPath, warnings };
 }
 
-// Before anything is downloaded: not a package manager's directory, and ours to write.
-/** Refuses package-manager directories (MANAGED_PREFIX) and ones this user cannot write (NOT_WRITABLE). */
-export async function preflight(config: Config, loaded: LoadedReceipt, where: Location): Promise<void> {
-  const app = config.app;
-  const manager = managedPrefix(where.binDir, config.platform) ?? managedPrefix(where.installRoot, config.platform);
-  if (manager) {
-    throw new UpdaterError("MANAGED_PREFIX", `${app} in ${where.binDir} belongs to ${manager.name}; updating it here would go behind ${manager.name}'s back.`, {
-      hint: `Update it with ${manager.command(app)}.`,
-      details: { manager: manager.name, dir: where.binDir },
-    });
-  }
-  for (const dir of [where.binDir, path.dirname(loaded.path)]) {
-    const why = await unwritableReason(dir);
-    if (!why) continue;
-    throw new UpdaterError(
-      "NOT_WRITABLE",
-      why.missing
-        ? `Cannot update ${app}: ${dir}, where the receipt says it is installed, does not exist.`
-        : `Cannot update ${app}: ${dir} is not writable by you; it belongs to ${why.owner}.`,
-      {
-        hint: why.missing
-          ? `Reinstall ${app} with its installer.`
-          : `Run the update as that user (e.g. sudo ${app}-update), or reinstall ${app} into a directory you own.`,
-        details: { dir, owner: why.owner || null },
-      },
-    );
-  }
-}
-
 /** Finds and parses the receipt as axoupdater does; RECEIPT_NOT_FOUND or RECEIPT_INVALID. */
 export async function readReceipt(config: Config): Promise<LoadedReceipt> {
   const candidates = receiptCandidates({
     app: config.app,
-    env: config.env,
+    vars: config.receiptVars,
     platform: config.platform,
     home: config.home,
     cwd: config.cwd,
@@ -140,7 +110,7 @@ export function shadowWarnings(config: Config, binDir: string, binaries: readonl
   const out: Warning[] = [];
   for (const bin of binaries) {
     const ours = p.join(binDir, bin);
-    const found = firstOnPath(bin, config.env.PATH ?? config.env.Path, config.platform, executableFileSync);
+    const found = firstOnPath(bin, config.searchPath, config.platform, executableFileSync);
     if (found && !samePath(real(found), real(ours), config.platform)) {
       out.push({
         code: "PATH_SHADOWED",

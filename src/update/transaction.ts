@@ -1,13 +1,13 @@
 import path from "node:path";
-import type { Config } from "./config.js";
-import { installerCommand } from "./core/installer.js";
-import { protectedFiles } from "./core/paths.js";
-import type { InstallPlan } from "./core/plan.js";
-import { toUpdaterError, UpdaterError } from "./errors.js";
-import { createBackup, discardBackup, restoreBackup, type Backup, type JournalTrust } from "./io/backup.js";
-import { runInstaller } from "./io/installer.js";
-import { moveSelfAside, type MovedSelf } from "./io/self-move.js";
-import type { InstallReceipt, LoadedReceipt, Release, Warning } from "./types.js";
+import type { Config } from "../config.js";
+import { installerCommand } from "../core/installer.js";
+import { protectedFiles } from "../core/paths.js";
+import type { InstallPlan } from "../core/plan.js";
+import { toUpdaterError, UpdaterError } from "../errors.js";
+import { createBackup, discardBackup, restoreBackup, type Backup, type JournalTrust } from "../io/backup.js";
+import { runInstaller } from "../io/installer.js";
+import { moveSelfAside, type MovedSelf } from "../io/self-move.js";
+import type { InstallReceipt, LoadedReceipt, Release, Warning } from "../types.js";
 import { verifyInstall } from "./verify.js";
 
 /** Where a run records the nonces that make its backup journals trusted: upkeep's own cache directory. */

@@ -1,12 +1,12 @@
 import path from "node:path";
-import type { Config } from "./config.js";
-import { parseReceipt } from "./core/receipt.js";
-import { receiptCandidates, receiptFileName } from "./core/receipt-paths.js";
-import { compareVersions } from "./core/compare.js";
-import { UpdaterError } from "./errors.js";
-import { isExecutable, probe } from "./io/probe.js";
-import { readFirstReceipt, readReceiptFile } from "./io/receipt-file.js";
-import type { InstallReceipt, LoadedReceipt, Release, Warning } from "./types.js";
+import type { Config } from "../config.js";
+import { parseReceipt } from "../core/receipt.js";
+import { receiptCandidates, receiptFileName } from "../core/receipt-paths.js";
+import { compareVersions } from "../core/compare.js";
+import { UpdaterError } from "../errors.js";
+import { isExecutable, probe } from "../io/probe.js";
+import { readFirstReceipt, readReceiptFile } from "../io/receipt-file.js";
+import type { InstallReceipt, LoadedReceipt, Release, Warning } from "../types.js";
 
 /** What the installer should have left behind. */
 export interface VerifyInput {
@@ -81,7 +81,7 @@ async function newReceipt(v: VerifyInput, warnings: Warning[]): Promise<InstallR
     throw failed(config.app, `it left an unreadable receipt: ${(error as Error).message}`);
   }
   if (loaded.standardLocation || compareVersions(receipt.version, release.version) === 0) return receipt;
-  const standard = receiptCandidates({ app: config.app, env: { ...config.env, AXOUPDATER_CONFIG_PATH: undefined, AXOUPDATER_CONFIG_WORKING_DIR: undefined }, platform: config.platform, home: config.home, cwd: config.cwd });
+  const standard = receiptCandidates({ app: config.app, vars: { ...config.receiptVars, workingDir: false, configPath: undefined }, platform: config.platform, home: config.home, cwd: config.cwd });
   const found = await readFirstReceipt(standard, receiptFileName(config.app));
   if (!found) return receipt;
   const other = parseReceipt(found.text, { file: found.path, app: config.app }).receipt;

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.js";
-import type { Host } from "../src/config.js";
-import { runCliWith } from "./helpers/cli.js";
-import { fakeRelease, installedApp, tmpDir, type InstalledAppOptions } from "./helpers/fake-app.js";
-import { startFakeGithub, type FakeGithubOptions } from "./helpers/fake-github.js";
+import { runCli } from "../../src/cli/index.js";
+import type { Host } from "../../src/config.js";
+import { runCliWith } from "../helpers/cli.js";
+import { fakeRelease, installedApp, tmpDir, type InstalledAppOptions } from "../helpers/fake-app.js";
+import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
 
 // An installed axolotlsay 1.0.0 in a throw-away HOME, and a fake GitHub publishing 2.0.0.
 async function world(o: { app?: InstalledAppOptions; gh?: FakeGithubOptions } = {}) {

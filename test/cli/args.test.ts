@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { helpText, parseCliArgs, parseTimeout } from "../../src/core/args.js";
+import { helpText, parseCliArgs } from "../../src/cli/args.js";
 import { UpdaterError } from "../../src/errors.js";
 
 describe("parseCliArgs", () => {
@@ -46,12 +46,6 @@ describe("parseCliArgs", () => {
         expect((e as Error).message).toContain(message);
       }
     });
-  }
-});
-
-describe("parseTimeout", () => {
-  for (const [text, want] of [["30", 30], ["0.1", 0.1], ["3600", 3600], ["3601", undefined], ["-1", undefined], ["1e3", undefined], ["", undefined]] as const) {
-    it(`"${text}" → ${want}`, () => expect(parseTimeout(text)).toBe(want));
   }
 });
 

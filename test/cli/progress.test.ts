@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSpinner, describeStep, formatBytes } from "../src/cli-progress.js";
+import { createSpinner, describeStep, formatBytes } from "../../src/cli/progress.js";
 
 describe("progress text", () => {
   // [bytes, text]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "../../src/core/report.js";
+import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "../../src/cli/report.js";
 
 const base: Outcome = { app: "axolotlsay", result: "updated", oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p", warnings: [], error: null };
 

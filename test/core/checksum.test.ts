@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksumFromText, checksumSourcesFor, parseDigest } from "../../src/core/checksum.js";
+import { checksumFromText, checksumLine, checksumSourcesFor, parseDigest, sha256Hex } from "../../src/core/checksum.js";
 import type { Release } from "../../src/types.js";
 
 const H = "a".repeat(64);
@@ -42,4 +42,17 @@ describe("checksumFromText", () => {
     ["an HTML page: not a checksum file", "<!DOCTYPE html><html><body>Not Found</body></html>\n", "app-installer.sh", false, { kind: "not-checksums" }],
   ];
   for (const [label, text, name, single, want] of cases) it(label, () => expect(checksumFromText(text, name, single)).toEqual(want));
+});
+
+describe("writing checksum files (the release tooling's side)", () => {
+  it("sha256Hex is lower-case hex", () => {
+    expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256Hex(Buffer.from("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+  it("checksumLine writes what checksumFromText reads, as a .sha256 and in a sha256.sum", () => {
+    expect(checksumLine(H, "app-installer.sh")).toBe(`${H} *app-installer.sh`);
+    expect(checksumFromText(`${checksumLine(H, "app-installer.sh")}\n`, "app-installer.sh", true)).toEqual({ kind: "found", hex: H });
+    const sum = `${[checksumLine(G, "app.tar.xz"), checksumLine(H, "app-installer.sh")].join("\n")}\n`;
+    expect(checksumFromText(sum, "app-installer.sh", false)).toEqual({ kind: "found", hex: H });
+  });
 });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { encodeTag, githubApiBase, nextPageUrl, tagReleaseUrl, toRelease } from "../../src/core/github.js";
+import { encodeTag, githubApiBase, githubBaseVars, nextPageUrl, tagReleaseUrl, toRelease } from "../../src/core/github.js";
 import { UpdaterError } from "../../src/errors.js";
 
 describe("githubApiBase (app `dist`, prefix DIST)", () => {
+  // The values config.ts reads for the two variables.
+  const base = (app: string, env: Record<string, string>): string => githubApiBase(app, env[githubBaseVars(app).ghe], env[githubBaseVars(app).gh]);
+  it("reads <APP>_INSTALLER_GHE_BASE_URL and <APP>_INSTALLER_GITHUB_BASE_URL", () => {
+    expect(githubBaseVars("my-app")).toEqual({ ghe: "MY_APP_INSTALLER_GHE_BASE_URL", gh: "MY_APP_INSTALLER_GITHUB_BASE_URL" });
+  });
   // [env, expected base or "error:<CODE>"]
   const cases: [Record<string, string>, string][] = [
     [{}, "https://api.github.com"],
@@ -11,6 +16,8 @@ describe("githubApiBase (app `dist`, prefix DIST)", () => {
     [{ DIST_INSTALLER_GITHUB_BASE_URL: "https://magic.com/some/path" }, "https://api.magic.com"],
     [{ DIST_INSTALLER_GITHUB_BASE_URL: "https://127.0.0.1" }, "error:USAGE"],
     [{ DIST_INSTALLER_GITHUB_BASE_URL: "https://[::1]:9000" }, "error:USAGE"],
+    [{ DIST_INSTALLER_GITHUB_BASE_URL: "https://0x7f.1" }, "error:USAGE"],
+    [{ DIST_INSTALLER_GITHUB_BASE_URL: "https://1.2.3.4.example" }, "https://api.1.2.3.4.example"],
     [{ DIST_INSTALLER_GITHUB_BASE_URL: "this is not a url" }, "error:USAGE"],
     [{ DIST_INSTALLER_GHE_BASE_URL: "https://magic.com" }, "https://magic.com/api/v3"],
     [{ DIST_INSTALLER_GHE_BASE_URL: "https://127.0.0.1" }, "https://127.0.0.1/api/v3"],
@@ -24,18 +31,18 @@ describe("githubApiBase (app `dist`, prefix DIST)", () => {
     it(`${JSON.stringify(env)} → ${want}`, () => {
       if (want.startsWith("error:")) {
         try {
-          githubApiBase("dist", env);
+          base("dist", env);
           expect.fail("no error");
         } catch (e) {
           expect(UpdaterError.is(e) && e.code).toBe(want.slice(6));
         }
       } else {
-        expect(githubApiBase("dist", env)).toBe(want);
+        expect(base("dist", env)).toBe(want);
       }
     });
   }
   it("names both variables when both are set", () => {
-    expect(() => githubApiBase("dist", { DIST_INSTALLER_GHE_BASE_URL: "https://a", DIST_INSTALLER_GITHUB_BASE_URL: "https://b" })).toThrow(
+    expect(() => base("dist", { DIST_INSTALLER_GHE_BASE_URL: "https://a", DIST_INSTALLER_GITHUB_BASE_URL: "https://b" })).toThrow(
       /DIST_INSTALLER_GHE_BASE_URL and DIST_INSTALLER_GITHUB_BASE_URL/,
     );
   });

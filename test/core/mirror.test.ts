@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIRROR_SCHEMA, mirrorIndexUrls, parseMirrorIndex } from "../../src/core/mirror.js";
+import { MIRROR_SCHEMA, mirrorAssetPath, mirrorIndexProblem, mirrorIndexUrls, parseMirrorIndex } from "../../src/core/mirror.js";
 
 const H = "a".repeat(64);
 const index = (o: Record<string, unknown> = {}) =>
@@ -68,4 +68,25 @@ describe("mirrorIndexUrls", () => {
   for (const [source, url] of windows) {
     it(`win32: ${source}`, () => expect(mirrorIndexUrls(source, "axolotlsay", "D:\\work", "win32")[0]).toBe(url));
   }
+});
+
+// The writer's side of the schema (src/release/mirror.ts writes what parseMirrorIndex reads).
+describe("mirrorIndexProblem", () => {
+  it("accepts this schema for this app, and says what is wrong otherwise", () => {
+    expect(mirrorIndexProblem(JSON.parse(index()), "axolotlsay")).toBeUndefined();
+    expect(mirrorIndexProblem({ schema: "upkeep-mirror/2" }, "axolotlsay")).toBe('its schema is "upkeep-mirror/2", not "upkeep-mirror/1"');
+    expect(mirrorIndexProblem(JSON.parse(index()), "other")).toBe('it is for "axolotlsay", not other');
+    expect(mirrorIndexProblem({ schema: MIRROR_SCHEMA, app: "a", releases: {} }, "a")).toBe('"releases" is not a list');
+    expect(mirrorIndexProblem(null, "a")).toBe('its schema is undefined, not "upkeep-mirror/1"');
+  });
+});
+
+describe("mirrorAssetPath", () => {
+  it("keeps each release in a directory named after its tag, and a path the reader resolves to it", () => {
+    expect(mirrorAssetPath("v2.0.0", "axolotlsay-installer.sh")).toEqual({ dir: "v2.0.0", path: "v2.0.0/axolotlsay-installer.sh" });
+    expect(mirrorAssetPath("releases/axolotlsay/1.0.0+b", "a b#.tar.xz")).toEqual({ dir: "releases_axolotlsay_1.0.0+b", path: "releases_axolotlsay_1.0.0%2Bb/a%20b%23.tar.xz" });
+    const { path } = mirrorAssetPath("v1.0.0", "a b#.sh");
+    const text = JSON.stringify({ schema: MIRROR_SCHEMA, app: "axolotlsay", releases: [{ tag: "v1.0.0", version: "1.0.0", prerelease: false, assets: [{ name: "a b#.sh", path, size: 1, sha256: H }] }] });
+    expect(parseMirrorIndex(text, "https://m.example/axo/releases.json", "axolotlsay")[0]?.assets[0]?.downloadUrl).toBe("https://m.example/axo/v1.0.0/a%20b%23.sh");
+  });
 });

@@ -1,19 +1,21 @@
 import os from "node:os";
 import envPaths from "env-paths";
 import { describe, expect, it } from "vitest";
-import { binDirOf, firstOnPath, protectedFiles, userCacheDir } from "../../src/core/paths.js";
+import { binDirOf, firstOnPath, protectedFiles, userCacheDir, type CacheDirVars } from "../../src/core/paths.js";
 
 describe("userCacheDir", () => {
   // [env, platform, home, expected]
-  const cases: [Record<string, string>, NodeJS.Platform, string, string][] = [
+  const cases: [CacheDirVars, NodeJS.Platform, string, string][] = [
     [{}, "linux", "/home/u", "/home/u/.cache/upkeep"],
-    [{ XDG_CACHE_HOME: "/c" }, "linux", "/home/u", "/c/upkeep"],
+    [{ xdgCacheHome: "/c" }, "linux", "/home/u", "/c/upkeep"],
+    [{ xdgCacheHome: "" }, "linux", "/home/u", "/home/u/.cache/upkeep"],
     [{}, "darwin", "/Users/u", "/Users/u/Library/Caches/upkeep"],
-    [{ LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" }, "win32", "C:\\Users\\u", "C:\\Users\\u\\AppData\\Local\\upkeep\\Cache"],
+    [{ localAppData: "C:\\Users\\u\\AppData\\Local" }, "win32", "C:\\Users\\u", "C:\\Users\\u\\AppData\\Local\\upkeep\\Cache"],
   ];
-  for (const [env, platform, home, want] of cases) it(`${platform} ${JSON.stringify(env)}`, () => expect(userCacheDir(env, platform, home)).toBe(want));
+  for (const [vars, platform, home, want] of cases) it(`${platform} ${JSON.stringify(vars)}`, () => expect(userCacheDir(vars, platform, home)).toBe(want));
   it("agrees with env-paths for this process", () => {
-    expect(userCacheDir(process.env, process.platform, os.homedir())).toBe(envPaths("upkeep", { suffix: "" }).cache);
+    const vars = { localAppData: process.env.LOCALAPPDATA, xdgCacheHome: process.env.XDG_CACHE_HOME };
+    expect(userCacheDir(vars, process.platform, os.homedir())).toBe(envPaths("upkeep", { suffix: "" }).cache);
   });
 });
 

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, openSync, readFileSync, readSync, closeSync }
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { TARGETS, NOT_BUILDABLE } from "../../scripts/lib/sea.mjs";
+import { TARGETS, NOT_BUILDABLE } from "../../src/release/targets.js";
 import { fakeRelease, installedApp } from "../helpers/fake-app.js";
 import { startFakeGithub } from "../helpers/fake-github.js";
 import { which } from "../helpers/installers.js";

@@ -1,6 +1,6 @@
 // Runs the CLI in-process (the same runCli the executable calls) with a host of the test's making.
 import path from "node:path";
-import { runCli } from "../../src/cli.js";
+import { runCli } from "../../src/cli/index.js";
 import type { Host } from "../../src/config.js";
 
 /** What one CLI run printed and returned. */

@@ -1,9 +1,10 @@
-// Helpers for installer tests: releases built with the real scripts/release.mjs, the shells to run
-// them under, and a runner that gives the installer exactly the environment a test chooses.
+// Helpers for installer tests: releases built with the real release tooling (src/release/release.ts,
+// what scripts/release.mjs runs), the shells to run them under, and a runner that gives the
+// installer exactly the environment a test chooses.
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { release } from "../../scripts/release.mjs";
+import { release } from "../../src/release/release.js";
 import { tmpDir } from "./fake-app.js";
 import { runProcess } from "./run.js";
 

@@ -123,7 +123,7 @@ function app(): number {
 function main(): number | undefined {
   const self = path.win32.basename(process.execPath).toLowerCase();
   if (/-update(\.previous-[a-z0-9]+)?\.exe$/.test(self)) {
-    void import("../../src/main.js");
+    void import("../../src/cli/main.js");
     return undefined;
   }
   try {

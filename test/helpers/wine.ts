@@ -1,7 +1,7 @@
 // The wine tier's machinery (test/e2e/wine.test.ts): one WINEPREFIX per test file with its own
 // persistent wineserver, Windows programs run with files for their output (pipes crash Node under
 // wine 8), Unix ↔ Windows paths, and the Windows programs the tier needs, built by the project's own
-// single-executable pipeline (scripts/lib/sea.mjs) into a cache under dist/.
+// single-executable pipeline (src/release/sea.ts) into a cache under dist/.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
-import { buildSea, TARGETS } from "../../scripts/lib/sea.mjs";
+import { buildSea } from "../../src/release/sea.js";
+import { TARGETS } from "../../src/release/targets.js";
 import { which } from "./installers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -85,11 +86,11 @@ async function cachedSea(name: string, bundle: string, hash: string): Promise<st
   return out;
 }
 
-/** Points in src/transaction.ts where the stand-in's upkeep can be told to pause (UPKEEP_WINE_HOLD). */
+/** Points in src/update/transaction.ts where the stand-in's upkeep can be told to pause (UPKEEP_WINE_HOLD). */
 export const HOLDS = { "after-backup": ["io/backup", "createBackup"], "after-self-move": ["io/self-move", "moveSelfAside"] } as const;
 
 /**
- * An esbuild plugin that wraps, for src/transaction.ts only, `createBackup` and `moveSelfAside`: when
+ * An esbuild plugin that wraps, for src/update/transaction.ts only, `createBackup` and `moveSelfAside`: when
  * UPKEEP_WINE_HOLD names the point, the wrapper writes STANDIN_MARKER once the step is done and then
  * blocks forever, so the test kills upkeep exactly there. Nothing of it is in the shipped executable.
  */
@@ -98,9 +99,9 @@ function holdPlugin(attached: Set<string>): Plugin {
   return {
     name: "wine-hold",
     setup(build) {
-      build.onResolve({ filter: /^\.\/io\/(backup|self-move)\.js$/ }, (args) => {
-        if (args.importer !== path.join(src, "transaction.ts")) return undefined;
-        return { path: path.join(src, args.path.replace(/\.js$/, ".ts")), namespace: "wine-hold" };
+      build.onResolve({ filter: /^\.\.\/io\/(backup|self-move)\.js$/ }, (args) => {
+        if (args.importer !== path.join(src, "update", "transaction.ts")) return undefined;
+        return { path: path.join(src, "update", args.path.replace(/\.js$/, ".ts")), namespace: "wine-hold" };
       });
       build.onLoad({ filter: /.*/, namespace: "wine-hold" }, (args) => {
         const [point, [, fn]] = Object.entries(HOLDS).find(([, [mod]]) => args.path === path.join(src, `${mod}.ts`))!;
@@ -145,7 +146,7 @@ export async function windowsStandin(): Promise<string> {
     plugins: [holdPlugin(attached)],
   });
   const missing = Object.keys(HOLDS).filter((h) => !attached.has(h));
-  if (missing.length) throw new Error(`the wine tier's pause points ${missing.join(", ")} could not be attached: src/transaction.ts no longer imports ${missing.map((m) => HOLDS[m as keyof typeof HOLDS].join(".")).join(", ")}; update HOLDS in test/helpers/wine.ts`);
+  if (missing.length) throw new Error(`the wine tier's pause points ${missing.join(", ")} could not be attached: src/update/transaction.ts no longer imports ${missing.map((m) => HOLDS[m as keyof typeof HOLDS].join(".")).join(", ")}; update HOLDS in test/helpers/wine.ts`);
   const text = result.outputFiles[0]!.contents;
   const hash = sha256(text);
   mkdirSync(WINE_CACHE, { recursive: true });

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { UpdaterError } from "../../src/errors.js";
-import { createHttp, retryAfterMs, type HttpSettings } from "../../src/io/http.js";
+import { createHttp, type HttpSettings } from "../../src/io/http.js";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
 
@@ -187,18 +187,6 @@ describe("http: size limits", () => {
     const c = await client({ apiOrigin: s.origin });
     expect((await failure(c.get(`${s.origin}/declared`, { maxBytes: 1000 }))).code).toBe("DOWNLOAD_FAILED");
   });
-});
-
-describe("retryAfterMs", () => {
-  // [header, now, expected ms]
-  const cases: [string | undefined, number, number | undefined][] = [
-    ["5", 0, 5000],
-    ["0", 0, 0],
-    [undefined, 0, undefined],
-    ["soon", 0, undefined],
-    ["Thu, 01 Jan 1970 00:00:10 GMT", 4000, 6000],
-  ];
-  for (const [value, now, want] of cases) it(`${value} → ${want}`, () => expect(retryAfterMs(value, now)).toBe(want));
 });
 
 describe("http: size limits without a length header", () => {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_RECEIPT_BYTES, readFirstReceipt, readReceiptFile } from "../../src/io/receipt-file.js";
+import { appsWithReceipts, MAX_RECEIPT_BYTES, readFirstReceipt, readReceiptFile } from "../../src/io/receipt-file.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 describe("readFirstReceipt", () => {
@@ -108,5 +108,21 @@ describe("readReceiptFile: bounded", () => {
     const file = at();
     writeFileSync(file, Buffer.alloc(MAX_RECEIPT_BYTES, 32));
     expect((await readReceiptFile(file))?.length).toBe(MAX_RECEIPT_BYTES);
+  });
+});
+
+describe("appsWithReceipts", () => {
+  it("every <root>/<app>/<app>-receipt.json that is a file, sorted and once each", async () => {
+    const a = tmpDir();
+    const b = tmpDir();
+    for (const [root, app] of [[a, "zeta"], [a, "alpha"], [b, "alpha"], [b, "beta"]] as const) {
+      mkdirSync(path.join(root, app), { recursive: true });
+      writeFileSync(path.join(root, app, `${app}-receipt.json`), "{}");
+    }
+    mkdirSync(path.join(a, "empty"));
+    mkdirSync(path.join(a, "dir", "dir-receipt.json"), { recursive: true });
+    writeFileSync(path.join(a, "stray-file"), "");
+    expect(await appsWithReceipts([a, b, path.join(a, "missing")])).toEqual(["alpha", "beta", "zeta"]);
+    expect(await appsWithReceipts([])).toEqual([]);
   });
 });

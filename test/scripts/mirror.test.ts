@@ -73,6 +73,34 @@ describe("scripts/mirror.mjs", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("checksum mismatch for v2.0.0/axolotlsay-installer.sh");
   });
+
+  // The mirror follows core/version.ts (strictVersion, versionFromTag): 1.0.0-01 has a numeric
+  // prerelease identifier with a leading zero, which no updater reads, so no mirror may carry it.
+  it("refuses a release whose version is 1.0.0-01, as the updater does, and changes nothing", async () => {
+    const out = path.join(tmpDir(), "mirror");
+    const dir = makeRelease({ version: "1.0.0" });
+    const installer = path.join(dir, "axolotlsay-installer.sh");
+    writeFileSync(installer, readFileSync(installer, "utf8").replace("APP_VERSION='1.0.0'", "APP_VERSION='1.0.0-01'"));
+    for (const extra of [[], ["--tag", "v1.0.0-01"]]) {
+      const r = await mirror(["--out", out, "--app", "axolotlsay", "--from-release", dir, ...extra]);
+      expect(r.stderr).toBe(
+        "mirror: the tag v1.0.0-01 names no version of axolotlsay that upkeep reads (a strict semantic version such as 1.2.3 or 1.2.3-rc.1: " +
+          "no leading v, no leading zeros), so no updater would ever pick this release; the mirror was not changed\n",
+      );
+      expect(r.code).toBe(1);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("from GitHub, skips a release tagged v1.0.0-01 (the updater would never pick it)", async () => {
+    const v1 = makeRelease({ version: "1.0.0" });
+    const gh = await startFakeGithub({ releases: [releaseFromDir(v1, "v1.0.0-01"), releaseFromDir(v1, "v1.0.0")] });
+    const out = path.join(tmpDir(), "mirror");
+    const r = await mirror(["--out", out, "--app", "axolotlsay", "--github", "axodotdev/axolotlsay", "--api-url", gh.apiBase]);
+    expect(r.stderr).toContain("mirror: skipping v1.0.0-01: its tag names no version");
+    expect(r.code).toBe(0);
+    expect(index(out).releases.map((x: { tag: string }) => x.tag)).toEqual(["v1.0.0"]);
+  });
 });
 
 describe("updating through a mirror, with no GitHub at all", () => {

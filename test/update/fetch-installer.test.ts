@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { planInstall } from "../src/core/plan.js";
-import { parseReceipt } from "../src/core/receipt.js";
-import { toRelease } from "../src/core/github.js";
-import { UpdaterError } from "../src/errors.js";
-import { fetchInstaller } from "../src/fetch-installer.js";
-import { testHttp } from "./helpers/http.js";
-import type { Warning } from "../src/types.js";
-import { fakeRelease, installerScript, makeReceipt, type ReleaseOptions } from "./helpers/fake-app.js";
-import { startFakeGithub } from "./helpers/fake-github.js";
+import { planInstall } from "../../src/core/plan.js";
+import { parseReceipt } from "../../src/core/receipt.js";
+import { toRelease } from "../../src/core/github.js";
+import { UpdaterError } from "../../src/errors.js";
+import { fetchInstaller } from "../../src/update/fetch-installer.js";
+import { testHttp } from "../helpers/http.js";
+import type { Warning } from "../../src/types.js";
+import { fakeRelease, installerScript, makeReceipt, type ReleaseOptions } from "../helpers/fake-app.js";
+import { startFakeGithub } from "../helpers/fake-github.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const script = installerScript({ version: "2.0.0" });

@@ -2,9 +2,9 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkForUpdate, loadReceipt, update, UpdaterError } from "../src/index.js";
-import { fakeRelease, installedApp, tmpDir } from "./helpers/fake-app.js";
-import { startFakeGithub } from "./helpers/fake-github.js";
+import { checkForUpdate, loadReceipt, update, UpdaterError } from "../../src/index.js";
+import { fakeRelease, installedApp, tmpDir } from "../helpers/fake-app.js";
+import { startFakeGithub } from "../helpers/fake-github.js";
 
 async function world(version = "1.0.0") {
   const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });

@@ -14,13 +14,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatLock } from "../src/core/lock.js";
-import { pidAlive } from "../src/io/lock.js";
-import { runCliWith, type CliRun } from "./helpers/cli.js";
-import { fakeRelease, installedApp, tmpDir, type ReleaseOptions } from "./helpers/fake-app.js";
-import { startFakeGithub } from "./helpers/fake-github.js";
+import { formatLock } from "../../src/core/lock.js";
+import { pidAlive } from "../../src/io/lock.js";
+import { runCliWith, type CliRun } from "../helpers/cli.js";
+import { fakeRelease, installedApp, tmpDir, type ReleaseOptions } from "../helpers/fake-app.js";
+import { startFakeGithub } from "../helpers/fake-github.js";
 
-const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/upkeep");
+const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
 const OLD_UPDATER = '#!/bin/sh\nif [ "$1" = -V ]; then echo "upkeep 0.0.1"; fi\n';
 // Names of the tests whose expectIntact / expectUpdated ran to the end (a test counts once).
 const intactChecked = new Set<string>();

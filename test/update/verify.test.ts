@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../src/config.js";
-import { parseReceipt } from "../src/core/receipt.js";
-import type { Release, Warning } from "../src/types.js";
-import { verifyInstall } from "../src/verify.js";
-import { makeReceipt, tmpDir } from "./helpers/fake-app.js";
+import { resolveConfig } from "../../src/config.js";
+import { parseReceipt } from "../../src/core/receipt.js";
+import type { Release, Warning } from "../../src/types.js";
+import { verifyInstall } from "../../src/update/verify.js";
+import { makeReceipt, tmpDir } from "../helpers/fake-app.js";
 
 const release: Release = { tag: "v2.0.0", version: "2.0.0", name: null, prerelease: false, draft: false, assets: [] };
 

@@ -1,19 +1,13 @@
-import { readdir, stat } from "node:fs/promises";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import type { Output } from "./cli.js";
-import { checkWorkingDir, resolveConfig, secretsToRedact, type Config, type Host, type UpdaterOptions } from "./config.js";
-import { githubApiBase } from "./core/github.js";
-import { redact } from "./core/redact.js";
-import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./core/report.js";
-import { toUpdaterError, UpdaterError } from "./errors.js";
-import { createHttp } from "./io/http.js";
-import { executableFileSync, isExecutable, probe } from "./io/probe.js";
-import { locate, readReceipt, shadowWarnings } from "./locate.js";
-import { checkForUpdate, httpSettingsFor, update } from "./updater.js";
-import { VERSION } from "./version.js";
+import { checkWorkingDir, frontDoorEnv, secretsToRedact, type Host, type UpdaterOptions } from "../../config.js";
+import { redact } from "../../core/redact.js";
+import { toUpdaterError, UpdaterError } from "../../errors.js";
+import { appsWithReceipts } from "../../io/receipt-file.js";
+import { VERSION } from "../../version.js";
+import type { MachineOutput, Output } from "../output.js";
 
-// `upkeep` run under its own name: the machine-wide companion of every <app>-update.
+// `upkeep` run under its own name: the machine-wide companion of every <app>-update. Each command is
+// its own module, loaded once the arguments are known to be good (so --help and usage errors stay fast).
 
 const HELP = `upkeep ${VERSION}: updates every app installed with an upkeep or cargo-dist installer
 
@@ -42,17 +36,6 @@ To update one app, run <app>-update, the same program installed under that app's
 `;
 
 const usage = (message: string): UpdaterError => new UpdaterError("USAGE", message, { hint: "Run upkeep --help to see the commands." });
-
-/** One app as `upkeep list` shows it. */
-interface Listed {
-  app: string;
-  version: string | null;
-  install_prefix: string | null;
-  source: string | null;
-  receipt: string | null;
-  updater: string | null;
-  error: { code: string; message: string } | null;
-}
 
 /** Runs `upkeep <command> …`; returns the exit status. */
 export async function runMachine(host: Host, raw: Output): Promise<number> {
@@ -109,14 +92,14 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
   if (!(jitter >= 0 && jitter <= 86400)) return fail(out, json, usage(`--jitter "${values.jitter}" is not a number of seconds between 0 and 86400`));
 
   for (const s of secretsToRedact(undefined, values.token, host.env)) secrets.add(s);
-  const found = await discoverApps(host);
+  const found = await appsWithReceipts(frontDoorEnv(host).receiptRoots);
   for (const app of [...found, ...named]) for (const s of secretsToRedact(app, values.token, host.env)) secrets.add(s);
   try {
     checkWorkingDir(host.env, host);
   } catch (error) {
     return fail(out, json, toUpdaterError(error));
   }
-  if (command === "list") return list(host, out, json, found);
+  if (command === "list") return (await import("./list.js")).list(host, out, json, found);
   if (named.length > 0 && values.all) return fail(out, json, usage("name apps or pass --all, not both"));
   const unknown = named.filter((a) => !found.includes(a));
   if (unknown.length) return fail(out, json, new UpdaterError("RECEIPT_NOT_FOUND", `No install receipt for ${unknown.join(", ")} (found: ${found.join(", ") || "none"}).`, { hint: "Run upkeep list to see the apps." }));
@@ -134,168 +117,12 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
     hooks: values.verbose ? { verbose: (l) => out.stderr(`  ${app}: ${l}\n`) } : {},
   });
   if (jitter > 0) await new Promise((r) => setTimeout(r, jitter * 1000 * (host.random ?? Math.random)()));
-  if (command === "doctor") return doctor(host, out, json, apps, base);
-
-  const outcomes: Outcome[] = [];
-  for (const app of apps) {
-    const o: Outcome = { app, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
-    try {
-      if (command === "check") {
-        const r = await checkForUpdate(base(app));
-        Object.assign(o, { result: r.updateAvailable ? "update_available" : "up_to_date", oldVersion: r.currentVersion, newVersion: r.release.version, tag: r.release.tag, installPrefix: r.installPrefix, warnings: r.warnings });
-      } else {
-        // The installer's output is redacted by `out`; under --json it is not shown (no human lines).
-        const r = await update({ ...base(app), hooks: { ...base(app).hooks, ...(values.quiet || json ? {} : { installerOutput: (t: string) => out.stderr(t) }) } });
-        Object.assign(o, { result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
-      }
-    } catch (caught) {
-      const e = toUpdaterError(caught);
-      o.error = { code: e.code, message: e.message, hint: e.hint ?? null };
-      if (Array.isArray(e.details.warnings)) o.warnings = e.details.warnings as Outcome["warnings"];
-    }
-    outcomes.push(o);
-    if (!json) for (const line of outcomeText(o, values.quiet ?? false)) out.stderr(`${app}: ${line}\n`);
-  }
-  const failed = outcomes.some((o) => o.error);
-  if (json) out.json({ command, results: outcomes.map(outcomeJson), ok: !failed });
-  if (failed) return 1;
-  return outcomes.some((o) => outcomeExitCode(o) === 100) ? 100 : 0;
-}
-
-/** Where machine mode writes: `out` of the CLI, with every secret hidden. */
-interface MachineOutput extends Output {
-  json(doc: unknown): void;
+  if (command === "doctor") return (await import("./doctor.js")).doctor(host, out, json, apps, base);
+  return (await import("./check-update.js")).checkOrUpdate(command === "check" ? "check" : "update", apps, base, out, { json, quiet: values.quiet ?? false });
 }
 
 function fail(out: MachineOutput, json: boolean, e: UpdaterError): number {
   if (json) out.json({ error: { code: e.code, message: e.message, hint: e.hint ?? null } });
   else out.stderr(`error[${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
   return e.code === "USAGE" ? 2 : 1;
-}
-
-/** Apps with a receipt in any of the places <app>-update looks, sorted. */
-export async function discoverApps(host: Host): Promise<string[]> {
-  const roots = [host.env.XDG_CONFIG_HOME, host.platform === "win32" ? host.env.LOCALAPPDATA : host.home && path.join(host.home, ".config")].filter(
-    (r): r is string => Boolean(r),
-  );
-  const apps = new Set<string>();
-  for (const root of roots) {
-    for (const name of await readdir(root).catch(() => [] as string[])) {
-      if (await stat(path.join(root, name, `${name}-receipt.json`)).then((s) => s.isFile(), () => false)) apps.add(name);
-    }
-  }
-  return [...apps].sort();
-}
-
-async function list(host: Host, out: MachineOutput, json: boolean, apps: string[]): Promise<number> {
-  const rows: Listed[] = [];
-  for (const app of apps) {
-    const config = resolveConfig({ app, env: host.env, platform: host.platform, cwd: host.cwd, cacheDir: host.cacheDir }, host);
-    try {
-      const loaded = await readReceipt(config);
-      const where = await locate(config, loaded);
-      const { source } = loaded.receipt;
-      rows.push({
-        app,
-        version: loaded.receipt.version,
-        install_prefix: where.installRoot,
-        source: source.releaseType === "mirror" ? `mirror ${source.url ?? "?"}` : `${source.releaseType} ${source.owner}/${source.name}`,
-        receipt: loaded.path,
-        updater: executableFileSync(where.updaterPath) ? where.updaterPath : null,
-        error: null,
-      });
-    } catch (caught) {
-      const e = toUpdaterError(caught);
-      rows.push({ app, version: null, install_prefix: null, source: null, receipt: null, updater: null, error: { code: e.code, message: e.message } });
-    }
-  }
-  if (json) {
-    out.json({ apps: rows });
-  } else if (rows.length === 0) {
-    out.stderr("No apps with an install receipt were found for this user.\n");
-  } else {
-    for (const r of rows) {
-      out.stdout(
-        r.error
-          ? `${r.app}\t(receipt unreadable: ${r.error.message})\n`
-          : `${r.app}\t${r.version}\t${r.install_prefix}\t${r.source}\t${r.updater ? "updater present" : "no updater"}\n`,
-      );
-    }
-  }
-  return rows.some((r) => r.error) ? 1 : 0;
-}
-
-type Check = { name: string; status: "ok" | "warn" | "fail"; message: string };
-
-async function doctor(host: Host, out: MachineOutput, json: boolean, apps: string[], base: (app: string) => UpdaterOptions): Promise<number> {
-  const reports: { app: string; ok: boolean; checks: Check[] }[] = [];
-  for (const app of apps) {
-    const checks: Check[] = [];
-    const add = (name: string, status: Check["status"], message: string): void => void checks.push({ name, status, message });
-    const options = base(app);
-    const config = resolveConfig(options, host);
-    try {
-      const loaded = await readReceipt(config);
-      add("receipt", "ok", `${loaded.path}: ${app} ${loaded.receipt.version}`);
-      const where = await locate(config, loaded);
-      const bins = loaded.receipt.binaries.map((b) => path.join(where.binDir, b));
-      const missing = [];
-      for (const b of bins) if (!(await isExecutable(b))) missing.push(b);
-      add("binaries", missing.length ? "fail" : "ok", missing.length ? `missing or not executable: ${missing.join(", ")}` : bins.join(", ") || "none listed");
-      if (!(await isExecutable(where.updaterPath))) {
-        add("updater", "fail", `${where.updaterPath} is missing: reinstall ${app} to get it`);
-      } else {
-        const env = Object.fromEntries(Object.entries(host.env).filter((e): e is [string, string] => e[1] !== undefined));
-        const v = await probe(where.updaterPath, ["-V"], env, 10_000);
-        const help = v.exitCode === 0 ? v : await probe(where.updaterPath, ["--help"], env, 10_000);
-        add("updater", help.exitCode === 0 ? "ok" : "fail", help.exitCode === 0 ? `${where.updaterPath} runs (${v.exitCode === 0 ? v.output.trim() : "another updater"})` : `${where.updaterPath} does not run (${help.cannotRun ?? `exit status ${help.exitCode}`})`);
-      }
-      const shadows = shadowWarnings(config, where.binDir, loaded.receipt.binaries);
-      add("path", shadows.length ? "warn" : "ok", shadows.length ? shadows.map((s) => s.message).join(" ") : `${where.binDir} is not shadowed on PATH`);
-    } catch (caught) {
-      const e = toUpdaterError(caught);
-      add("receipt", "fail", `${e.code}: ${e.message}`);
-    }
-    if (!checks.some((c) => c.name === "receipt" && c.status === "fail")) {
-      try {
-        const r = await checkForUpdate({ ...options, hooks: {} });
-        add("source", "ok", `reachable: latest ${r.release.version} (${r.updateAvailable ? "update available" : "up to date"})`);
-      } catch (caught) {
-        const e = toUpdaterError(caught);
-        add("source", "fail", `${e.code}: ${e.message}`);
-      }
-      add("token", ...(await tokenStatus(config)));
-    }
-    reports.push({ app, ok: !checks.some((c) => c.status === "fail"), checks });
-  }
-  if (json) {
-    out.json({ apps: reports, ok: reports.every((r) => r.ok) });
-  } else {
-    for (const r of reports) {
-      out.stdout(`${r.app}: ${r.ok ? "ok" : "PROBLEMS"}\n`);
-      for (const c of r.checks) out.stdout(`  [${c.status}] ${c.name.padEnd(8)} ${c.message}\n`);
-    }
-  }
-  return reports.every((r) => r.ok) ? 0 : 1;
-}
-
-// Where the token comes from (never its value) and GitHub's rate limit, from /rate_limit (which GitHub
-// does not count against the limit).
-async function tokenStatus(config: Config): Promise<[Check["status"], string]> {
-  if (config.source) return ["ok", "not needed for a mirror"];
-  const from = config.token?.from;
-  const api = githubApiBase(config.app, config.env);
-  const http = await createHttp({ ...httpSettingsFor(config), attempts: 1, cacheDir: undefined, verbose: undefined });
-  try {
-    const res = await http.get(`${api}/rate_limit`, { accept: "application/vnd.github+json" });
-    const core = res.status === 200 ? (JSON.parse(res.body.toString("utf8")) as { resources?: { core?: { limit: number; remaining: number } } }).resources?.core : undefined;
-    const who = from ? `from ${from}` : "none";
-    if (res.status === 401) return ["fail", `the token ${who} is rejected by GitHub (401)`];
-    if (!core) return ["ok", `${who}; rate limit unknown (${res.status})`];
-    return [core.remaining === 0 ? "fail" : "ok", `${who}; ${core.remaining} of ${core.limit} API requests left this hour`];
-  } catch (caught) {
-    return ["warn", `rate limit unknown: ${toUpdaterError(caught).message}`];
-  } finally {
-    await http.close();
-  }
 }
