@@ -9,7 +9,7 @@ import { buildTarget, HOST } from "../src/release/targets.js";
 import { fakeRelease, installedApp, releaseFromDir, tmpDir } from "../test/helpers/fake-app.js";
 import { startFakeGithub, type FakeGithub } from "../test/helpers/fake-github.js";
 import { makeRelease } from "../test/helpers/installers.js";
-import { runCleanups } from "./vitest-stub.js";
+import { runDeferred } from "../test/helpers/cleanup.js";
 
 const root = process.cwd();
 const exe = path.join(root, "dist", "upkeep");
@@ -210,4 +210,4 @@ main()
     process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => runCleanups());
+  .finally(() => runDeferred());

@@ -9,7 +9,7 @@ import { fakeRelease, installedApp, tmpDir } from "../test/helpers/fake-app.js";
 import { startFakeGithub } from "../test/helpers/fake-github.js";
 import { mirrorGithub } from "../src/release/mirror-github.js";
 import { loggingServer } from "../test/helpers/static-server.js";
-import { runCleanups } from "./vitest-stub.js";
+import { runDeferred } from "../test/helpers/cleanup.js";
 
 const HOSTS = Number(process.argv.find((a) => a.startsWith("--hosts="))?.slice(8) ?? 200);
 const CONCURRENCY = 8;
@@ -110,4 +110,4 @@ main()
     process.stderr.write(`fleet: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => runCleanups());
+  .finally(() => runDeferred());

@@ -4,6 +4,9 @@
 // (four distinct canary values, searched in stdout, stderr, every file under HOME — TMPDIR, the cache
 // and the prefix are inside it — and every non-API server's request log), and, for a failure, that
 // the previous install still runs with its receipt, alias and updater byte-identical.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeWorld } from "./helpers/world.js";
 import type { Family, HostileRow } from "./hostile/row.js";
@@ -51,12 +54,61 @@ describe("hostile-input table", () => {
             if (typeof row.message === "string") expect(text).toContain(row.message);
             else expect(text).toMatch(row.message);
           }
-          w.expectNoCanary();
-          w.expectNoLeak(r);
-          if (row.intact ?? row.code !== null) w.expectIntact();
+          expect(w.canaryFindings(), "a hostile script ran").toEqual([]);
+          expect(w.leakFindings(r), "a secret leaked").toEqual([]);
+          if (row.intact ?? row.code !== null) expect(w.intactFindings(), "the previous install is not intact").toEqual([]);
           await row.check?.(w, r);
         });
       }
     });
   }
+});
+
+// The world's checks return findings; fed a planted fault, each must find it (or the rows above prove nothing).
+describe("the world's checks catch planted faults", () => {
+  it("intactFindings: a changed receipt, updater, alias, binary, a stray file and a lock left behind", async () => {
+    const w = await makeWorld({ secrets: false });
+    expect(w.intactFindings()).toEqual([]);
+    writeFileSync(w.app.receiptPath, `${readFileSync(w.app.receiptPath, "utf8")} `);
+    writeFileSync(w.updater, "#!/bin/sh\n");
+    rmSync(path.join(w.app.bin, "axo"));
+    symlinkSync(w.updater, path.join(w.app.bin, "axo"));
+    writeFileSync(path.join(w.app.bin, "axolotlsay"), '#!/bin/sh\necho "axolotlsay 2.0.0"\n');
+    writeFileSync(path.join(w.app.bin, ".axolotlsay.upkeep-backup"), "");
+    mkdirSync(path.join(w.cache, "locks"), { recursive: true });
+    writeFileSync(path.join(w.cache, "locks", "axolotlsay.lock"), "");
+    const found = w.intactFindings().join("\n");
+    for (const what of ["the previous version does not run", "receipt not byte-identical", "updater not byte-identical", "alias changed", "the alias no longer runs", "stray file", "lock left behind"]) {
+      expect(found).toContain(what);
+    }
+    w.snapshot();
+    expect(w.intactFindings()).toEqual(["the previous version does not run: axolotlsay --version printed \"axolotlsay 2.0.0\\n\"", `lock left behind: ${path.join(w.cache, "locks", "axolotlsay.lock")}`]);
+  });
+
+  it("updatedFindings: the old version, an old alias and receipt, a backup left behind", async () => {
+    const w = await makeWorld({ secrets: false });
+    writeFileSync(path.join(w.app.bin, ".axolotlsay.upkeep-backup"), "");
+    expect(w.updatedFindings()).toEqual([
+      'axolotlsay --version printed "axolotlsay 1.0.0\\n", not axolotlsay 2.0.0',
+      'the alias printed "axolotlsay 1.0.0\\n", not axolotlsay 2.0.0',
+      'the receipt says version "1.0.0", not 2.0.0',
+      "backup or staging left in the bin dir: .axolotlsay.upkeep-backup",
+    ]);
+    expect(w.updatedFindings("1.0.0")).toEqual(["backup or staging left in the bin dir: .axolotlsay.upkeep-backup"]);
+  });
+
+  it("canaryFindings and leakFindings: a canary written, a secret in stderr, in a file under HOME, in a mirror request", async () => {
+    const w = await makeWorld();
+    expect(w.canaryFindings()).toEqual([]);
+    expect(w.leakFindings({ stdout: "", stderr: "" })).toEqual([]);
+    spawnSync("sh", ["-c", w.canaryLine]);
+    expect(w.canaryFindings()).toHaveLength(1);
+    writeFileSync(path.join(w.app.home, "tmp", "log"), w.secrets.proxyPassword);
+    await fetch(`${w.mirror.url}x`, { headers: { authorization: `Bearer ${w.secrets.GITHUB_TOKEN}` } });
+    expect(w.leakFindings({ stdout: "", stderr: `token ${w.secrets.AXOLOTLSAY_GITHUB_TOKEN}` })).toEqual([
+      `secret ${w.secrets.AXOLOTLSAY_GITHUB_TOKEN.slice(0, 12)}… leaked into stderr`,
+      `secret ${w.secrets.proxyPassword.slice(0, 12)}… leaked into ${path.join(w.app.home, "tmp", "log")}`,
+      `secret ${w.secrets.GITHUB_TOKEN.slice(0, 12)}… leaked into mirror request /x`,
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   envReadViolations,
   filesUnder,
   graphOf,
+  helperVitestViolations,
   isEffectModule,
   lazyEntryViolations,
   layerViolations,
@@ -106,11 +107,27 @@ describe("structure of test/", () => {
     const silent = tests.filter((f) => f.endsWith(".test.ts") && assertsNothing(parse(f, readFileSync(path.join(ROOT, f), "utf8"))));
     expect(silent).toEqual([]);
   });
+
+  it("no helper in test/helpers/ needs vitest (the bench bundles them without it)", () => {
+    const helpers = tests.filter((f) => f.startsWith("test/helpers/"));
+    expect(helpers.length).toBeGreaterThan(10);
+    expect(helpers.flatMap((f) => helperVitestViolations(parse(f, readFileSync(path.join(ROOT, f), "utf8"))))).toEqual([]);
+  });
 });
 
 // Each guard above, fed a planted violation, must fail.
 describe("the guards catch planted violations", () => {
   const modules = (files: Record<string, string>) => graphOf(Object.entries(files).map(([f, t]) => parse(f, t)));
+  // A test per planted text: the guard reports it once, saying what is wanted.
+  const failsOnEach = (planted: [string, RegExp][], guard: (text: string) => string[]): void => {
+    for (const [text, want] of planted) {
+      it(`fails on ${text}`, () => {
+        const found = guard(text);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(want);
+      });
+    }
+  };
 
   it("mirror: a src file without its test, a test without its module, a 'types only' file with code", () => {
     // Only what the planting adds counts (the real tree is judged above).
@@ -143,13 +160,7 @@ describe("the guards catch planted violations", () => {
       ['export const home = () => process.env["HOME"];', /uses process\.env/],
       ["export const p = globalThis.process;", /uses process/],
     ];
-    for (const [text, want] of planted) {
-      it(`fails on ${text}`, () => {
-        const found = purityViolations(parse("src/core/planted.ts", text));
-        expect(found).toHaveLength(1);
-        expect(found[0]).toMatch(want);
-      });
-    }
+    failsOnEach(planted, (text) => purityViolations(parse("src/core/planted.ts", text)));
     it("passes type-only imports, the path and url modules, and `process` as a mere name", () => {
       const ok = 'import type { Stats } from "node:fs";\nimport path from "node:path";\nexport type T = typeof import("node:os");\nexport const o = { process: 1 }.process;\nexport const s = (e: NodeJS.ErrnoException) => path.join(e.path ?? "");';
       expect(purityViolations(parse("src/core/planted.ts", ok))).toEqual([]);
@@ -173,6 +184,30 @@ describe("the guards catch planted violations", () => {
     expect(found.join("\n")).toMatch(/src\/sources\/planted\.ts:1 \(sources\) imports src\/config\.ts \(config\)/);
     expect(found.join("\n")).toMatch(/src\/helper\.ts is in no layer/);
     expect(found.join("\n")).toMatch(/src\/cli\/planted\.ts:2 has an import\(\) of a computed name/);
+  });
+
+  describe("helpers without vitest", () => {
+    // [planted text, what must be reported]
+    const planted: [string, RegExp][] = [
+      ['import { onTestFinished } from "vitest";', /planted\.ts:1 imports vitest \(static\)/],
+      ['import { type TestContext } from "vitest";', /imports vitest \(static\)/],
+      ['export const load = () => import("vitest");', /imports vitest \(dynamic\)/],
+      ['const v = require("vitest");', /imports vitest \(require\)/],
+      ['export { defineConfig } from "vitest/config";', /imports vitest\/config/],
+      ['import { expect } from "@vitest/expect";', /imports @vitest\/expect/],
+      ['import { apiRows } from "../hostile/api.js";', /imports test\/hostile\/api\.ts, a test file outside test\/helpers\//],
+      ["export const load = (m: string) => import(m);", /computed name/],
+    ];
+    failsOnEach(planted, (text) => helperVitestViolations(parse("test/helpers/planted.ts", text)));
+    it("passes `import type` from vitest, other helpers, src, packages and node: (and the real fake-app.ts, until it imports vitest)", () => {
+      const ok = 'import type { Reporter } from "vitest/node";\nexport type T = typeof import("vitest");\nimport { defer } from "./cleanup.js";\nimport { runCli } from "../../src/cli/index.js";\nimport { request } from "undici";\nimport path from "node:path";';
+      expect(helperVitestViolations(parse("test/helpers/planted.ts", ok))).toEqual([]);
+      const real = readFileSync(path.join(ROOT, "test/helpers/fake-app.ts"), "utf8");
+      expect(helperVitestViolations(parse("test/helpers/fake-app.ts", real))).toEqual([]);
+      expect(helperVitestViolations(parse("test/helpers/fake-app.ts", `import { onTestFinished } from "vitest";\n${real}`))).toEqual([
+        expect.stringMatching(/^test\/helpers\/fake-app\.ts:1 imports vitest \(static\)/),
+      ]);
+    });
   });
 
   it("cycles: two modules importing each other, one of them through import()", () => {

@@ -1,6 +1,7 @@
-// `npm run bench` (scripts/bench.mjs): bundles bench/bench.ts (which reuses the test helpers, with
-// vitest replaced by a small stub) and runs it. Results: a table on stdout, bench/results.json and
-// docs/benchmarks.md. `npm run bench:fleet` runs bench/fleet.ts the same way.
+// `npm run bench` (scripts/bench.mjs): bundles bench/bench.ts (which reuses the test helpers: they
+// import no vitest, and the bench runs their deferred cleanups itself) and runs it. Results: a table
+// on stdout, bench/results.json and docs/benchmarks.md. `npm run bench:fleet` runs bench/fleet.ts the
+// same way.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { ROOT } from "./checkout.js";
@@ -32,7 +33,6 @@ export async function main(argv: string[], settings: { execPath: string; root?: 
     target: "node22",
     outfile: out,
     packages: "external",
-    alias: { vitest: path.join(root, "bench", "vitest-stub.ts") },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: "warning",
   });

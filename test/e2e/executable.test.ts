@@ -1,38 +1,26 @@
 // End to end through the built single executable (dist/upkeep), copied or linked as <app>-update,
 // against the fake GitHub, running the fake cargo-dist-style installer with sh in a throw-away HOME.
-import { spawnSync } from "node:child_process";
-import { runProcess } from "../helpers/run.js";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { fakeRelease, installedApp, tmpDir } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import { tmpDir } from "../helpers/fake-app.js";
+import { runProcess as run } from "../helpers/run.js";
+import { EXE as exe, makeWorld, type UpdaterKind } from "../helpers/world.js";
 
-const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
-
-const run = (file: string, args: string[], env: Record<string, string>, cwd?: string) => runProcess(file, args, env, cwd);
-
-async function world() {
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
-  const app = installedApp();
-  const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, FAKE_UPDATER: exe };
-  return { gh, app, env };
-}
+// The fake installer puts the built executable in place as the new <app>-update.
+const world = (updater: UpdaterKind = "copy") => makeWorld({ updater, env: { FAKE_UPDATER: exe }, secrets: false, alias: false });
 
 describe("the executable (dist/upkeep)", () => {
   it("is built (npm test runs the build first)", () => expect(existsSync(exe), `${exe} is missing: run npm run build`).toBe(true));
 
   it("copied as axolotlsay-update, upgrades the app and stays installed", async () => {
-    const { app, env } = await world();
-    const updater = path.join(app.bin, "axolotlsay-update");
-    copyFileSync(exe, updater);
+    const { app, env, updater, version } = await world();
     const r = await run(updater, [], env);
     expect(r.stderr.split("\n")[0]).toBe("Checking for updates...");
     expect(r.stderr.trimEnd().split("\n").at(-1)).toBe("New release 2.0.0 installed!");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
-    expect(spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout).toBe("axolotlsay 2.0.0\n");
+    expect(version()).toBe("axolotlsay 2.0.0");
     expect(JSON.parse(readFileSync(app.receiptPath, "utf8")).version).toBe("2.0.0");
     // The installer put a fresh <app>-update in place, and it runs.
     expect((await run(updater, ["-V"], env)).stdout).toMatch(/^upkeep \d/);
@@ -42,7 +30,7 @@ describe("the executable (dist/upkeep)", () => {
   });
 
   it("as a symlink from the app's bin to a shared copy elsewhere, uses the link's name and place", async () => {
-    const { app, env } = await world();
+    const { app, env } = await world("none");
     const store = path.join(tmpDir(), "store");
     mkdirSync(store);
     copyFileSync(exe, path.join(store, "upkeep"));
@@ -54,21 +42,20 @@ describe("the executable (dist/upkeep)", () => {
 
   it("found on PATH by its bare name", async () => {
     const { app, env } = await world();
-    copyFileSync(exe, path.join(app.bin, "axolotlsay-update"));
     const r = await run("axolotlsay-update", ["--dry-run", "--json"], env, tmpDir());
     expect(JSON.parse(r.stdout)).toMatchObject({ result: "would_update", install_prefix: app.prefix });
     expect(r.code).toBe(0);
   });
 
   it("under its own name it is the machine-wide `upkeep`: a command is required (exit 2), list works", async () => {
-    const { env, app } = await world();
+    const { env, app } = await world("none");
     const bare = await run(exe, [], env);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain("error[USAGE]: name a command: list, check, update or doctor");
     expect(bare.stderr).toContain("<app>-update");
     const list = await run(exe, ["list", "--json"], env);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).apps).toEqual([expect.objectContaining({ app: "axolotlsay", version: "1.0.0", install_prefix: app.prefix })]);
+    expect(JSON.parse(list.stdout).results).toEqual([expect.objectContaining({ app: "axolotlsay", old_version: "1.0.0", install_prefix: app.prefix })]);
     // Any other name without -update is still refused.
     const other = path.join(tmpDir(), "axoupdater");
     copyFileSync(exe, other);
@@ -78,9 +65,7 @@ describe("the executable (dist/upkeep)", () => {
   });
 
   it("ignores a broken NODE_OPTIONS and prints no runtime warnings", async () => {
-    const { app, env } = await world();
-    const updater = path.join(app.bin, "axolotlsay-update");
-    copyFileSync(exe, updater);
+    const { env, updater } = await world();
     const r = await run(updater, ["--help"], { ...env, NODE_OPTIONS: "--require /nonexistent.js" });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -88,9 +73,7 @@ describe("the executable (dist/upkeep)", () => {
   });
 
   it("reports a failure as JSON with exit 1 and no stack trace", async () => {
-    const { app, env } = await world();
-    const updater = path.join(app.bin, "axolotlsay-update");
-    copyFileSync(exe, updater);
+    const { env, updater } = await world();
     const r = await run(updater, ["--json", "--version", "5.0.0"], env);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error.code).toBe("RELEASE_NOT_FOUND");

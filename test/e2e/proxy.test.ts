@@ -1,26 +1,18 @@
 // Through a real forward proxy (tinyproxy): upkeep's requests and the installer's downloads go
 // through it, NO_PROXY is respected, and proxy credentials never appear in any output.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCliWith } from "../helpers/cli.js";
-import { fakeRelease, installedApp, releaseFromDir, tmpDir } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import { releaseFromDir } from "../helpers/fake-app.js";
 import { makeRelease } from "../helpers/installers.js";
 import { startTinyproxy, tinyproxyPath } from "../helpers/proxy.js";
-import { makeTestCa } from "../helpers/tls.js";
+import { makeWorld } from "../helpers/world.js";
 
 const skip = tinyproxyPath ? "" : " (skipped: tinyproxy is not installed; npm run setup installs it)";
 const AUTH = { user: "fleet", password: "pr0xy-s3cret" };
 
-async function world(o: { tls?: boolean } = {}) {
-  const ca = o.tls ? makeTestCa() : undefined;
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")], ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}) });
-  const app = installedApp();
-  const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, UPKEEP_TIMEOUT: "5", ...(ca ? { UPKEEP_CA_FILE: ca.caFile } : {}) };
-  const run = (argv: string[], extra: Record<string, string>) => runCliWith({ argv, env: { ...env, ...extra }, invokedAs: path.join(app.bin, "axolotlsay-update") });
-  return { gh, app, env, run };
-}
+// No canary secrets here: the proxy variables are what each test sets.
+const world = (o: { tls?: boolean } = {}) => makeWorld({ ...o, updater: "none", alias: false, secrets: false, env: { UPKEEP_TIMEOUT: "5" } });
 const port = (origin: string) => new URL(origin).port;
 
 describe.skipIf(!tinyproxyPath)(`through a forward proxy${skip}`, () => {
@@ -69,15 +61,14 @@ describe.skipIf(!tinyproxyPath)(`through a forward proxy${skip}`, () => {
 
   it("the installer's own downloads (curl) go through the proxy too", async () => {
     const v1 = makeRelease({ version: "1.0.0" });
-    const gh = await startFakeGithub({ releases: [releaseFromDir(v1, "v1.0.0")] });
+    const w = await makeWorld({ installed: false, releases: [releaseFromDir(v1, "v1.0.0")], secrets: false });
     const proxy = await startTinyproxy(AUTH);
-    const home = tmpDir();
     const r = await new Promise<number | null>((resolve) => {
-      const child = spawn("sh", [path.join(v1, "axolotlsay-installer.sh")], { env: { HOME: home, PATH: "/usr/bin:/bin", AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, http_proxy: proxy.url }, stdio: "ignore" });
+      const child = spawn("sh", [path.join(v1, "axolotlsay-installer.sh")], { env: { ...w.env, http_proxy: proxy.url }, stdio: "ignore" });
       child.on("close", resolve);
     });
     expect(r).toBe(0);
     expect(proxy.log()).toContain("/axodotdev/axolotlsay/releases/download/v1.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
-    expect(spawnSync(path.join(home, ".cargo/bin/axolotlsay"), { encoding: "utf8" }).stdout).toContain("1.0.0");
+    expect(w.version()).toContain("1.0.0");
   });
 });

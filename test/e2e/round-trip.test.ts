@@ -2,18 +2,13 @@
 // scripts/release.mjs (shipping the real dist/upkeep as <app>-<target>-update), publish both on the
 // fake GitHub, install v1 with the rendered installer.sh, then run the installed axolotlsay-update.
 import { spawnSync } from "node:child_process";
-import { runProcess } from "../helpers/run.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import { releaseFromDir } from "../helpers/fake-app.js";
 import { makeRelease } from "../helpers/installers.js";
-
-const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
-
-const run = (file: string, args: string[], env: Record<string, string>, cwd?: string) => runProcess(file, args, env, cwd);
+import { runProcess as run } from "../helpers/run.js";
+import { EXE as exe, makeWorld } from "../helpers/world.js";
 
 describe("round trip: release → install v1 → <app>-update → v2", () => {
   it("updates the app installed by our installer, rewrites the receipt and keeps the updater", async () => {
@@ -21,12 +16,8 @@ describe("round trip: release → install v1 → <app>-update → v2", () => {
     const upkeep = readFileSync(exe);
     const v1 = makeRelease({ version: "1.0.0", aliases: ["axolotlsay=axolotl"], updater: () => upkeep });
     const v2 = makeRelease({ version: "2.0.0", aliases: ["axolotlsay=axolotl"], updater: () => upkeep });
-    const gh = await startFakeGithub({ releases: [releaseFromDir(v2, "v2.0.0"), releaseFromDir(v1, "v1.0.0")] });
-    const home = tmpDir();
-    const env = { HOME: home, PATH: "/usr/local/bin:/usr/bin:/bin", TMPDIR: home, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase };
-    const bin = path.join(home, ".cargo", "bin");
-    const receiptPath = path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json");
-    const app = () => spawnSync(path.join(bin, "axolotlsay"), { encoding: "utf8" }).stdout.trim();
+    // Nothing installed yet: v1 is installed below by its own installer.sh.
+    const { home, env, app: { bin, receiptPath }, version: app } = await makeWorld({ installed: false, releases: [releaseFromDir(v2, "v2.0.0"), releaseFromDir(v1, "v1.0.0")], secrets: false });
 
     const install = await run("sh", [path.join(v1, "axolotlsay-installer.sh")], env);
     expect(install.stderr).toBe("");

@@ -7,9 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TARGETS, NOT_BUILDABLE } from "../../src/release/targets.js";
-import { fakeRelease, installedApp } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
 import { which } from "../helpers/installers.js";
+import { makeWorld } from "../helpers/world.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const exeOf = (target: string) => path.join(root, "dist", "targets", target, (TARGETS as Record<string, { exe: string }>)[target]!.exe);
@@ -56,15 +55,13 @@ describe("executables for other targets", () => {
   const sysroot = "/usr/aarch64-linux-gnu";
   const missing = !existsSync(arm) ? "not built" : !qemu ? "qemu-user is not installed" : !existsSync(`${sysroot}/lib/ld-linux-aarch64.so.1`) ? "libc6-arm64-cross is not installed" : "";
   it.skipIf(missing !== "")(`aarch64-unknown-linux-gnu runs under qemu-user: name from its file, a real check against the fake GitHub${missing ? ` (skipped: ${missing}; npm run setup installs it)` : ""}`, async () => {
-    const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
-    const app = installedApp();
-    const updater = path.join(app.bin, "axolotlsay-update");
+    const { updater, env } = await makeWorld({ updater: "none", alias: false, secrets: false });
     copyFileSync(arm, updater);
     const help = spawnSync(qemu, ["-L", sysroot, updater, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: axolotlsay-update");
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(qemu, ["-L", sysroot, updater, "--check", "--json"], { env: { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase }, stdio: ["ignore", "pipe", "ignore"] });
+      const child = spawn(qemu, ["-L", sysroot, updater, "--check", "--json"], { env, stdio: ["ignore", "pipe", "ignore"] });
       let stdout = "";
       child.stdout.on("data", (d) => (stdout += d));
       child.on("close", (code) => resolve({ code, stdout }));

@@ -1,23 +1,20 @@
 // examples/ansible run by the real ansible-playbook (Debian's ansible-core) against localhost with a
 // local connection, updating through the built executable from the fake GitHub on loopback.
-import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { fakeRelease, installedApp, type ReleaseOptions } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import type { ReleaseOptions } from "../helpers/fake-app.js";
 import { which } from "../helpers/installers.js";
+import { makeWorld } from "../helpers/world.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const exe = path.join(root, "dist", "upkeep");
 const ansible = which("ansible-playbook");
 const skip = ansible ? "" : " (skipped: ansible-playbook is not installed; npm run setup installs ansible-core)";
 
 async function world(release: ReleaseOptions = {}) {
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0", release), fakeRelease("1.0.0")] });
-  const app = installedApp();
-  copyFileSync(exe, path.join(app.bin, "axolotlsay-update"));
+  const { app, gh, version } = await makeWorld({ release, updater: "copy", alias: false, secrets: false });
   const vars = path.join(app.home, "vars.json");
   writeFileSync(vars, JSON.stringify({ upkeep_apps: ["axolotlsay"], upkeep_bin_dir: app.bin, upkeep_environment: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, HOME: app.home, PATH: app.env.PATH, TMPDIR: app.env.TMPDIR } }));
   const tmp = path.join(app.home, "ansible-tmp");
@@ -34,7 +31,6 @@ async function world(release: ReleaseOptions = {}) {
       child.on("close", (code) => resolve({ code, out }));
     });
   const recap = (out: string) => Object.fromEntries([...(/localhost\s+:\s+(.*)$/m.exec(out)?.[1] ?? "").matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-  const version = () => spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout.trim();
   return { play, recap, version };
 }
 

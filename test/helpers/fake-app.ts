@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { onTestFinished } from "vitest";
+import { defer } from "./cleanup.js";
 import type { FakeAsset, FakeRelease } from "./fake-github.js";
 
 /** Options of {@link installerScript}. */
@@ -121,7 +121,7 @@ export function makeReceipt(overrides: Record<string, unknown> = {}): Record<str
 /** A throw-away directory removed when the test finishes. */
 export function tmpDir(prefix = "upkeep-test-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { onTestFinished } from "vitest";
+import { defer } from "./cleanup.js";
 
 /** An asset of a fake release. */
 export interface FakeAsset {
@@ -283,7 +283,7 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
     for (const socket of sockets) socket.destroy();
     await Promise.all([apiServer, downloadServer].map((s) => new Promise((r) => s.close(() => r(undefined)))));
   };
-  onTestFinished(close);
+  defer(close);
 
   return {
     gheBase: apiOrigin,

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { onTestFinished } from "vitest";
+import { defer } from "./cleanup.js";
 import { tmpDir } from "./fake-app.js";
 
 /** Path of tinyproxy, or "" when it is not installed. */
@@ -48,7 +48,7 @@ export async function startTinyproxy(auth?: { user: string; password: string }):
     [`Port ${port}`, "Listen 127.0.0.1", "Timeout 30", `LogFile "${logFile}"`, "LogLevel Info", "MaxClients 50", "Allow 127.0.0.1", ...(auth ? [`BasicAuth ${auth.user} ${auth.password}`] : [])].join("\n"),
   );
   const child = spawn(tinyproxyPath, ["-d", "-c", conf], { stdio: "ignore" });
-  onTestFinished(
+  defer(
     () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

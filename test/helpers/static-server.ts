@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { onTestFinished } from "vitest";
+import { defer } from "./cleanup.js";
 
 /** A request one of the world's servers saw. */
 export interface SeenRequest {
@@ -46,7 +46,7 @@ export async function loggingServer(root: string, name = "mirror"): Promise<Logg
     s.on("close", () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  onTestFinished(
+  defer(
     () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

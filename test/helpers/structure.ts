@@ -398,6 +398,24 @@ export function assertsNothing(sf: ts.SourceFile): boolean {
   return !found;
 }
 
+/**
+ * A test helper that needs vitest when it runs: it imports vitest (or @vitest/…) other than `import type`
+ * (erased; an `import { type X }` is kept under verbatimModuleSyntax, so it counts), or a test/ file
+ * outside test/helpers/ (a test or a row, which may import vitest). The bench bundles the helpers
+ * without vitest: they defer cleanups with test/helpers/cleanup.ts and return findings to assert.
+ */
+export function helperVitestViolations(sf: ts.SourceFile): string[] {
+  const file = nameOf(sf);
+  return importsOf(sf).flatMap((i) => {
+    const at = `${file}:${i.line}`;
+    if (i.kind === "type") return [];
+    if (/^(vitest|@vitest\/[^/]+)(\/|$)/.test(i.specifier)) return [`${at} imports ${i.specifier} (${i.kind}): helpers run outside vitest too (the bench); defer cleanups with ./cleanup.ts, return findings for the test to assert`];
+    if (i.specifier === "<computed>") return [`${at} has an import() of a computed name, which no guard can check`];
+    if (i.resolved?.startsWith("test/") && !i.resolved.startsWith("test/helpers/")) return [`${at} imports ${i.resolved}, a test file outside test/helpers/ (it may import vitest)`];
+    return [];
+  });
+}
+
 /** A file over `max` lines says why on its first line (`// Over 200 lines: <reason>`). */
 export function lengthViolation(file: string, text: string, max = 200): string | undefined {
   const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);

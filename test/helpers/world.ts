@@ -1,18 +1,20 @@
-// One test world, shared by the hostile-input table and later tests: axolotlsay 1.0.0 installed in a
-// throw-away HOME (binary, alias, updater, receipt), a fake GitHub on loopback publishing 2.0.0, a
-// static mirror server that logs every request's headers, distinct canary secrets in the environment,
-// and a canary file outside the prefix that any hostile script writes if it is ever executed.
+// The one test world, shared by the hostile-input table, the fault suite and the other tests that need
+// an install: axolotlsay 1.0.0 installed in a throw-away HOME (binary, alias, updater, receipt), a fake
+// GitHub on loopback publishing 2.0.0, a static mirror server that logs every request's headers,
+// distinct canary secrets in the environment, and a canary file outside the prefix that any hostile
+// script writes if it is ever executed. Options take parts away or swap them (no install, the real
+// executable as the updater, TLS). The checks return findings (an empty list when all is well) for
+// the test to assert: this module imports no vitest (see ./cleanup.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
 import { runCliWith, type CliRun } from "./cli.js";
 import { loggingServer, type LoggingServer, type SeenRequest } from "./static-server.js";
 import { fakeRelease, installedApp, tmpDir, type InstalledApp, type ReleaseOptions } from "./fake-app.js";
-import { startFakeGithub, type FakeGithub, type FakeRelease } from "./fake-github.js";
-import { makeTestCa } from "./tls.js";
+import { startFakeGithub, type FakeGithub, type FakeGithubOptions, type FakeRelease } from "./fake-github.js";
+import { makeTestCa, type TestCa } from "./tls.js";
 
 export { loggingServer, type LoggingServer, type SeenRequest };
 export const EXE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
@@ -61,25 +63,47 @@ export interface Secrets {
   proxyPassword: string;
 }
 
+/**
+ * What `<app>-update` is: "stub" an old updater script that only answers -V (the default), "link" a
+ * symlink to the real built executable (dist/upkeep), "copy" a copy of it, "none" nothing.
+ */
+export type UpdaterKind = "stub" | "link" | "copy" | "none";
+
 /** Options of {@link makeWorld}. */
 export interface WorldOptions {
   /** Options of the 2.0.0 release on the fake GitHub. */
   release?: ReleaseOptions;
   /** Replace the fake GitHub's releases entirely. */
   releases?: FakeRelease[];
+  /** More options of the fake GitHub (a token, latency, a rate limit, how GHE downloads are answered). */
+  github?: Omit<FakeGithubOptions, "releases" | "tls">;
+  /** The version of axolotlsay installed (default "1.0.0"); false: an empty HOME, for a test that runs a real installer. */
+  installed?: string | false;
+  /** The alias `axo` → axolotlsay, in the bin dir and the receipt (default true when installed). */
+  alias?: boolean;
+  /** What `<app>-update` is (default "stub"; "none" when nothing is installed). */
+  updater?: UpdaterKind;
   /** Put the canary secrets in the environment (default true). */
   secrets?: boolean;
-  /** `<app>-update` is a link to the real built executable (dist/upkeep), for rows run as processes. */
-  realUpdater?: boolean;
-  /** Serve the fake GitHub over HTTPS with a test CA (trusted through UPKEEP_CA_FILE). */
+  /** Serve the fake GitHub over HTTPS with a test CA. */
   tls?: boolean;
+  /** With `tls`: trust the CA through UPKEEP_CA_FILE (default true). */
+  trustCa?: boolean;
+  /** More environment, over the world's own. */
+  env?: Record<string, string>;
+  /** Use this directory as HOME (created if missing) instead of `<root>/home`. */
+  home?: string;
 }
 
 /** A world: the install, its servers, and the checks every row makes. */
 export interface World {
   root: string;
+  home: string;
+  /** Where the app is installed (with `installed: false`, where it will be, cargo-home style). */
   app: InstalledApp;
   gh: FakeGithub;
+  /** The test CA, with `tls`. */
+  ca: TestCa | undefined;
   mirror: LoggingServer;
   mirrorDir: string;
   updater: string;
@@ -95,35 +119,65 @@ export interface World {
   plantHostile(name?: string): string;
   /** The CLI in-process, invoked as the app's updater. */
   run(argv?: string[], extraEnv?: Record<string, string>, cwd?: string): Promise<CliRun>;
-  /** The real executable as a process (needs `realUpdater`); `onStderr` may kill it. */
+  /** The updater as a process (needs `updater: "link"` or `"copy"`); `onStderr` may kill it. */
   runExe(argv?: string[], extraEnv?: Record<string, string>, o?: ProcessOptions): Promise<CliRun & { signal: string | null }>;
+  /** What the installed `axolotlsay` prints (trimmed; "" when it does not run). */
+  version(): string;
   /** Rewrites the receipt (an object, written as JSON). */
   updateReceipt(receipt: unknown): void;
-  /** Re-takes the "before" snapshot (after a row's own setup). */
+  /** Re-takes the "before" snapshot (first taken when the world is made) after a test's own setup. */
   snapshot(): void;
-  /** The previous install runs, byte-identical to the snapshot, with nothing of the attempt left. */
-  expectIntact(): void;
-  /** No hostile script ran. */
-  expectNoCanary(): void;
-  /** No secret appears in the output, under HOME (TMPDIR, cache, prefix) or in a non-API server's log. */
-  expectNoLeak(r: { stdout: string; stderr: string }, more?: SeenRequest[]): void;
+  /** What is wrong with "the previous install runs, byte-identical to the snapshot, with nothing of the attempt left"; [] when nothing. */
+  intactFindings(): string[];
+  /** What is wrong with "`version` runs (binary and alias) with its receipt, nothing of the update left"; [] when nothing. */
+  updatedFindings(version?: string): string[];
+  /** A hostile script ran: [] when none did. */
+  canaryFindings(): string[];
+  /** Secrets found in the output, under HOME (TMPDIR, cache, prefix) or in a non-API server's log: [] when none. */
+  leakFindings(r: { stdout: string; stderr: string }, more?: SeenRequest[]): string[];
 }
+
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/** Where an app would be installed cargo-home style in `home`, and the environment, with nothing installed. */
+function emptyHome(home: string): InstalledApp {
+  const prefix = path.join(home, ".cargo");
+  const tmp = path.join(home, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  return {
+    home,
+    prefix,
+    bin: path.join(prefix, "bin"),
+    receiptPath: path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json"),
+    env: { HOME: home, PATH: SYSTEM_PATH, TMPDIR: tmp, LANG: "C.UTF-8" },
+  };
+}
+
+const readOrNull = (file: string): Buffer | null => (existsSync(file) ? readFileSync(file) : null);
+const linkOrNull = (file: string): string | null => (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(file) : null);
+const output = (file: string): string => spawnSync(file, ["--version"], { encoding: "utf8" }).stdout ?? "";
 
 /** Builds the world for one test; everything is removed or closed when the test finishes. */
 export async function makeWorld(o: WorldOptions = {}): Promise<World> {
+  const installed = o.installed ?? "1.0.0";
+  const updaterKind = o.updater ?? (installed === false ? "none" : "stub");
+  if (installed === false && (updaterKind !== "none" || o.alias)) throw new Error("makeWorld: an updater or alias needs an install");
+  const alias = installed !== false && o.alias !== false;
   const root = tmpDir("upkeep-world-");
-  const home = path.join(root, "home");
-  mkdirSync(home);
+  const home = o.home ?? path.join(root, "home");
+  mkdirSync(home, { recursive: true });
   const canary = path.join(root, "canary-executed");
   const canaryLine = `echo executed >> '${canary}'`;
   const ca = o.tls ? makeTestCa() : undefined;
-  const gh = await startFakeGithub({ releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")], ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}) });
-  const app = installedApp({ home, receipt: { binary_aliases: { axolotlsay: ["axo"] } } });
-  symlinkSync("axolotlsay", path.join(app.bin, "axo"));
+  const gh = await startFakeGithub({ ...o.github, releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")], ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}) });
+  const app = installed === false ? emptyHome(home) : installedApp({ home, version: installed, ...(alias ? { receipt: { binary_aliases: { axolotlsay: ["axo"] } } } : {}) });
+  if (alias) symlinkSync("axolotlsay", path.join(app.bin, "axo"));
   const updater = path.join(app.bin, "axolotlsay-update");
-  if (o.realUpdater) symlinkSync(EXE, updater);
-  else writeFileSync(updater, OLD_UPDATER, { mode: 0o755 });
+  if (updaterKind === "link") symlinkSync(EXE, updater);
+  else if (updaterKind === "copy") copyFileSync(EXE, updater);
+  else if (updaterKind === "stub") writeFileSync(updater, OLD_UPDATER, { mode: 0o755 });
   const cache = path.join(home, ".cache", "upkeep");
+  const lock = path.join(cache, "locks", "axolotlsay.lock");
   const mirrorDir = path.join(root, "mirror");
   mkdirSync(mirrorDir);
   const mirror = await loggingServer(mirrorDir);
@@ -138,7 +192,7 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
     ...app.env,
     AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase,
     UPKEEP_LOCK_WAIT: "0.5",
-    ...(ca ? { UPKEEP_CA_FILE: ca.caFile } : {}),
+    ...(ca && o.trustCa !== false ? { UPKEEP_CA_FILE: ca.caFile } : {}),
     ...(o.secrets === false
       ? {}
       : {
@@ -150,23 +204,31 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
           HTTP_PROXY: `http://proxyuser:${secrets.proxyPassword}@127.0.0.1:9`,
           NO_PROXY: "127.0.0.1,localhost",
         }),
+    ...o.env,
   };
 
-  const take = () => ({
-    receipt: readFileSync(app.receiptPath),
-    updater: readFileSync(updater),
-    updaterLink: lstatSync(updater).isSymbolicLink() ? readlinkSync(updater) : null,
-    aliasLink: readlinkSync(path.join(app.bin, "axo")),
-    run: spawnSync(path.join(app.bin, "axolotlsay"), ["--version"], { encoding: "utf8" }).stdout,
-    alias: spawnSync(path.join(app.bin, "axo"), { encoding: "utf8" }).stdout,
-    binFiles: readdirSync(app.bin).sort(),
-  });
-  let before = take();
+  const axo = path.join(app.bin, "axo");
+  // The updater by its digest: it may be the 100 MB executable.
+  const take = () => {
+    const bytes = readOrNull(updater);
+    return {
+      receipt: readOrNull(app.receiptPath),
+      updater: bytes && sha256(bytes),
+      updaterLink: linkOrNull(updater),
+      aliasLink: linkOrNull(axo),
+      run: output(path.join(app.bin, "axolotlsay")),
+      alias: alias ? output(axo) : null,
+      binFiles: existsSync(app.bin) ? readdirSync(app.bin).sort() : [],
+    };
+  };
+  let before = installed === false ? undefined : take();
 
   const world: World = {
     root,
+    home,
     app,
     gh,
+    ca,
     mirror,
     mirrorDir,
     updater,
@@ -183,25 +245,45 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
     },
     run: (argv = [], extraEnv = {}, cwd) => runCliWith({ argv, env: { ...env, ...extraEnv }, invokedAs: updater, ...(cwd ? { cwd } : {}) }),
     runExe: (argv = [], extraEnv = {}, ro = {}) => runJsonProcess(updater, argv, { ...env, ...extraEnv }, { cwd: ro.cwd ?? home, ...ro }),
+    version: () => output(path.join(app.bin, "axolotlsay")).trim(),
     updateReceipt: (receipt) => writeFileSync(app.receiptPath, `${JSON.stringify(receipt)}\n`),
     snapshot: () => {
       before = take();
     },
-    expectIntact: () => {
+    intactFindings: () => {
+      if (!before) return ["nothing was installed (installed: false): there is no previous install to keep"];
       const now = take();
-      expect(now.run, "the previous version still runs").toBe("axolotlsay 1.0.0\n");
-      expect(now.receipt.equals(before.receipt), "receipt byte-identical").toBe(true);
-      expect(now.updater.equals(before.updater), "updater byte-identical").toBe(true);
-      expect(now.updaterLink, "updater link unchanged").toBe(before.updaterLink);
-      expect(now.aliasLink, "alias unchanged").toBe(before.aliasLink);
-      expect(now.alias, "alias still runs the old version").toBe(before.alias);
-      expect(now.binFiles, "no backup, staging or stray file left in the bin dir").toEqual(before.binFiles);
-      expect(existsSync(path.join(cache, "locks", "axolotlsay.lock")), "lock left behind").toBe(false);
+      const found: string[] = [];
+      const changed = (what: string, a: unknown, b: unknown) => found.push(`${what}: was ${JSON.stringify(a)}, now ${JSON.stringify(b)}`);
+      if (now.run !== `axolotlsay ${installed}\n`) found.push(`the previous version does not run: axolotlsay --version printed ${JSON.stringify(now.run)}`);
+      if (!(now.receipt && before.receipt && now.receipt.equals(before.receipt))) changed("receipt not byte-identical", before.receipt?.toString(), now.receipt?.toString());
+      if (now.updater !== before.updater) changed("updater not byte-identical (sha256)", before.updater, now.updater);
+      if (now.updaterLink !== before.updaterLink) changed("updater link changed", before.updaterLink, now.updaterLink);
+      if (now.aliasLink !== before.aliasLink) changed("alias changed", before.aliasLink, now.aliasLink);
+      if (now.alias !== before.alias) changed("the alias no longer runs the old version", before.alias, now.alias);
+      if (JSON.stringify(now.binFiles) !== JSON.stringify(before.binFiles)) changed("a backup, staging or stray file left in the bin dir (or one gone)", before.binFiles, now.binFiles);
+      if (existsSync(lock)) found.push(`lock left behind: ${lock}`);
+      return found;
     },
-    expectNoCanary: () => {
-      expect(existsSync(canary), "a script that was not verified was executed").toBe(false);
+    updatedFindings: (version = "2.0.0") => {
+      const now = take();
+      const found: string[] = [];
+      if (now.run !== `axolotlsay ${version}\n`) found.push(`axolotlsay --version printed ${JSON.stringify(now.run)}, not axolotlsay ${version}`);
+      if (alias && now.alias !== `axolotlsay ${version}\n`) found.push(`the alias printed ${JSON.stringify(now.alias)}, not axolotlsay ${version}`);
+      let receiptVersion: unknown;
+      try {
+        receiptVersion = (JSON.parse(now.receipt?.toString() ?? "") as { version?: unknown }).version;
+      } catch {
+        receiptVersion = "(unreadable receipt)";
+      }
+      if (receiptVersion !== version) found.push(`the receipt says version ${JSON.stringify(receiptVersion)}, not ${version}`);
+      const dotFiles = now.binFiles.filter((f) => f.startsWith("."));
+      if (dotFiles.length) found.push(`backup or staging left in the bin dir: ${dotFiles.join(", ")}`);
+      if (existsSync(lock)) found.push(`lock left behind: ${lock}`);
+      return found;
     },
-    expectNoLeak: (r, more = []) => {
+    canaryFindings: () => (existsSync(canary) ? [`a script that was not verified was executed (${canary} exists)`] : []),
+    leakFindings: (r, more = []) => {
       const values = Object.values(secrets);
       const places: [string, string][] = [
         ["stdout", r.stdout],
@@ -210,9 +292,7 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
       for (const file of filesUnder(home)) places.push([file, readFileSync(file).toString("latin1")]);
       const logs = [...gh.log.filter((l) => l.server !== "api"), ...mirror.log, ...more];
       for (const l of logs) places.push([`${l.server} request ${l.path}`, `${l.path}\n${JSON.stringify(l.headers)}`]);
-      for (const [where, text] of places) {
-        for (const v of values) expect(text.includes(v), `secret ${v.slice(0, 12)}… leaked into ${where}`).toBe(false);
-      }
+      return places.flatMap(([where, text]) => values.filter((v) => text.includes(v)).map((v) => `secret ${v.slice(0, 12)}… leaked into ${where}`));
     },
   };
   return world;

@@ -23,7 +23,7 @@ const liveLock = (pid = process.pid) => formatLock({ pid, host: os.hostname(), s
 // so the install is checked once it is cleared.
 const clearedThenIntact = (w: World): void => {
   rmSync(lockPath(w), { recursive: true, force: true });
-  w.expectIntact();
+  expect(w.intactFindings()).toEqual([]);
 };
 
 // A run that must not wait: UPKEEP_LOCK_WAIT is an hour, so a run that waited (or spun) would outlast
@@ -117,7 +117,7 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 2: a root-owned 0600 lock, the real executable run by another user: LOCKED at once, hint sudo rm -rf",
-    world: { realUpdater: true },
+    world: { updater: "link" },
     // The killed-`sudo` case exactly: the user (uid 65534 here) meets root's lock in its own cache. Not
     // root: the real executable meets a lock file of its own user that it cannot read.
     setup: (w) => {
@@ -175,7 +175,7 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 2: SIGTERM while waiting for a lock exits promptly (INTERRUPTED), the holder's lock left alone",
-    world: { realUpdater: true },
+    world: { updater: "link" },
     setup: (w) => writeFileSync(withLockDir(w), liveLock()),
     // An hour's wait: only honouring SIGTERM ends the run before the runner's 25 s SIGKILL (exit -1).
     run: (w) => {
@@ -261,7 +261,7 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 9: a journal of ours whose record is gone from the cache is not obeyed either",
-    world: { realUpdater: true, release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
     setup: async (w) => {
       await killedMidInstall(w);
       rmSync(path.join(w.cache, "journals"), { recursive: true, force: true });
@@ -280,7 +280,7 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 9 (and the kill -9 case): a journal of ours left by a SIGKILLed run is trusted and rolled back (RECOVERED)",
-    world: { realUpdater: true, release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
     setup: (w) => killedMidInstall(w),
     exit: 0,
     code: null,
@@ -306,7 +306,7 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 13: a SIGKILLed run's staging dir (installer and its TMPDIR) is removed by the next run, nothing else",
-    world: { realUpdater: true, release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; head -c 1048576 /dev/zero > "$TMPDIR/big"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; head -c 1048576 /dev/zero > "$TMPDIR/big"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
     setup: async (w) => {
       writeFileSync(path.join(w.env.TMPDIR as string, "tmp.users-own"), "mine\n");
       await killedMidInstall(w);

@@ -8,20 +8,16 @@ import { parseReceipt } from "../../src/core/receipt.js";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
 import { busyboxOnly, fakeCommands, makeRelease, onlyCommands, runScript, SHELLS, type MakeReleaseOptions, type Shell } from "../helpers/installers.js";
+import { makeWorld } from "../helpers/world.js";
 
 const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 const isRoot = process.getuid?.() === 0;
 
+// Nothing installed yet: the world's empty HOME, and the fake GitHub publishing v1.0.0 of the rendered installer.
 async function world(o: { release?: Partial<MakeReleaseOptions>; gh?: FakeGithubOptions; home?: string } = {}) {
   const out = makeRelease({ version: "1.0.0", aliases: ["axolotlsay=axolotl"], ...o.release });
-  const gh = await startFakeGithub({ releases: [releaseFromDir(out, "v1.0.0")], ...o.gh });
-  const home = o.home ?? tmpDir();
-  mkdirSync(home, { recursive: true });
-  const tmp = path.join(home, "tmp");
-  mkdirSync(tmp, { recursive: true });
-  const env: Record<string, string> = { HOME: home, PATH: SYSTEM_PATH, TMPDIR: tmp, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase };
-  const bin = path.join(home, ".cargo", "bin");
-  const receiptPath = path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json");
+  const w = await makeWorld({ installed: false, releases: [releaseFromDir(out, "v1.0.0")], secrets: false, ...(o.gh ? { github: o.gh } : {}), ...(o.home ? { home: o.home } : {}) });
+  const { gh, home, env, app: { bin, receiptPath } } = w;
   const receipt = () => JSON.parse(readFileSync(receiptPath, "utf8")) as Record<string, any>;
   const run = (shell: Shell, extra: Record<string, string> = {}, args: string[] = [], script = path.join(out, "axolotlsay-installer.sh")) =>
     runScript(shell, script, { ...env, ...extra }, { args });

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { UpdaterError } from "../../src/errors.js";
+import { failure } from "../helpers/failure.js";
 import { createHttp, type HttpSettings } from "../../src/io/http.js";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
@@ -39,16 +39,6 @@ async function client(o: Partial<HttpSettings> & { apiOrigin: string }) {
   const c = await createHttp(settings(o));
   onTestFinished(() => c.close());
   return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<UpdaterError> {
-  try {
-    await p;
-  } catch (e) {
-    if (UpdaterError.is(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("http: retries", () => {

@@ -5,34 +5,28 @@ import { describe, expect, it } from "vitest";
 import { appsWithReceipts, MAX_RECEIPT_BYTES, readFirstReceipt, readReceiptFile } from "../../src/io/receipt-file.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
+// `<root>/home/a-receipt.json` exists; the XDG candidate `<root>/xdg` (only if it exists) comes first.
+async function xdgThenHome(xdgExists: boolean) {
+  const root = tmpDir();
+  if (xdgExists) mkdirSync(path.join(root, "xdg"));
+  mkdirSync(path.join(root, "home"));
+  writeFileSync(path.join(root, "home", "a-receipt.json"), "{}");
+  const candidates = [
+    { dir: path.join(root, "xdg"), onlyIfDirExists: true, standard: true },
+    { dir: path.join(root, "home"), onlyIfDirExists: false, standard: true },
+  ];
+  return { root, found: await readFirstReceipt(candidates, "a-receipt.json") };
+}
+
 describe("readFirstReceipt", () => {
   it("skips an XDG dir that does not exist and reads the first file found", async () => {
-    const root = tmpDir();
-    mkdirSync(path.join(root, "home"));
-    writeFileSync(path.join(root, "home", "a-receipt.json"), "{}");
-    const found = await readFirstReceipt(
-      [
-        { dir: path.join(root, "xdg"), onlyIfDirExists: true, standard: true },
-        { dir: path.join(root, "home"), onlyIfDirExists: false, standard: true },
-      ],
-      "a-receipt.json",
-    );
+    const { root, found } = await xdgThenHome(false);
     expect(found?.path).toBe(path.join(root, "home", "a-receipt.json"));
     expect(found?.text).toBe("{}");
   });
 
   it("an existing XDG dir without the file falls through to the next candidate", async () => {
-    const root = tmpDir();
-    mkdirSync(path.join(root, "xdg"));
-    mkdirSync(path.join(root, "home"));
-    writeFileSync(path.join(root, "home", "a-receipt.json"), "{}");
-    const found = await readFirstReceipt(
-      [
-        { dir: path.join(root, "xdg"), onlyIfDirExists: true, standard: true },
-        { dir: path.join(root, "home"), onlyIfDirExists: false, standard: true },
-      ],
-      "a-receipt.json",
-    );
+    const { root, found } = await xdgThenHome(true);
     expect(found?.candidate.dir).toBe(path.join(root, "home"));
   });
 

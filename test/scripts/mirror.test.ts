@@ -6,11 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCliWith } from "../helpers/cli.js";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub } from "../helpers/fake-github.js";
 import { makeRelease } from "../helpers/installers.js";
-import { loggingServer } from "../helpers/static-server.js";
+import { makeWorld } from "../helpers/world.js";
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../scripts/mirror.mjs");
 
@@ -104,23 +103,19 @@ describe("scripts/mirror.mjs", () => {
 });
 
 describe("updating through a mirror, with no GitHub at all", () => {
+  // Nothing installed from GitHub: the world's fake GitHub publishes nothing, and is never asked.
   async function world() {
-    const out = path.join(tmpDir(), "mirror");
+    const w = await makeWorld({ installed: false, releases: [], secrets: false });
+    const out = w.mirrorDir;
     const v1 = makeRelease({ version: "1.0.0" });
     const v2 = makeRelease({ version: "2.0.0" });
     for (const [dir, tag] of [[v1, "v1.0.0"], [v2, "v2.0.0"]] as const) {
       expect((await mirror(["--out", out, "--app", "axolotlsay", "--from-release", dir, "--tag", tag])).code).toBe(0);
     }
-    const server = await loggingServer(out);
-    const home = tmpDir();
     // Install v1 from the mirror too: the installer downloads from <APP>_DOWNLOAD_URL.
-    const env = { HOME: home, PATH: "/usr/bin:/bin", TMPDIR: home };
-    const install = spawnSync("sh", [path.join(v1, "axolotlsay-installer.sh"), "-q"], { env: { ...env, AXOLOTLSAY_DOWNLOAD_URL: `${out}/v1.0.0`.replace(/^/, "file://") } });
+    const install = spawnSync("sh", [path.join(v1, "axolotlsay-installer.sh"), "-q"], { env: { ...w.env, AXOLOTLSAY_DOWNLOAD_URL: `${out}/v1.0.0`.replace(/^/, "file://") } });
     expect(install.status).toBe(0);
-    const bin = path.join(home, ".cargo", "bin");
-    const app = () => spawnSync(path.join(bin, "axolotlsay"), { encoding: "utf8" }).stdout.trim();
-    const run = (argv: string[], extra: Record<string, string> = {}) => runCliWith({ argv, env: { ...env, ...extra }, invokedAs: path.join(bin, "axolotlsay-update") });
-    return { out, server, home, bin, app, run };
+    return { out, server: w.mirror, home: w.home, app: w.version, run: w.run, github: () => w.gh.log };
   }
 
   // [how the mirror is chosen]
@@ -145,6 +140,7 @@ describe("updating through a mirror, with no GitHub at all", () => {
         expect(w.server.log.map((l) => l.path)).toContain("/releases.json");
         expect(w.server.log.map((l) => l.path)).toContain("/v2.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
       }
+      expect(w.github(), "GitHub was asked").toEqual([]);
     });
   }
 
@@ -155,6 +151,7 @@ describe("updating through a mirror, with no GitHub at all", () => {
     writeFileSync(receiptPath, JSON.stringify({ ...receipt, source: { ...receipt.source, release_type: "mirror", url: w.server.url } }));
     const r = await w.run(["--json"]);
     expect(r.json).toMatchObject({ result: "updated", new_version: "2.0.0" });
+    expect(w.github(), "GitHub was asked").toEqual([]);
   });
 
   it("a mirror without the app says so", async () => {

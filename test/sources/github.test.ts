@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UpdaterError } from "../../src/errors.js";
+import { failure } from "../helpers/failure.js";
 import { testHttp } from "../helpers/http.js";
 import { githubSource } from "../../src/sources/github.js";
 import type { UpdateRequest } from "../../src/types.js";
@@ -11,16 +11,6 @@ async function setup(o: FakeGithubOptions & { token?: string; tokenFrom?: string
   const http = await testHttp({ apiOrigin: fake.apiOrigin, token: o.token, attempts: 3, backoffMs: 5 });
   const source = githubSource({ http, apiBase: fake.apiBase, owner: fake.owner, repo: fake.repo, app: "axolotlsay", tokenFrom: o.tokenFrom });
   return { fake, source };
-}
-
-async function failure(p: Promise<unknown>): Promise<UpdaterError> {
-  try {
-    await p;
-  } catch (e) {
-    if (UpdaterError.is(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a failure");
 }
 
 // 250 releases, newest first: 1.0.249 … 1.0.0.

@@ -14,7 +14,7 @@ describe("httpSettingsFor", () => {
 describe("withHttp", () => {
   it("creates no client for a run that makes no request", async () => {
     // A bad base would throw when the client is created: it never is.
-    const config = resolveConfig({ app: "x", env: { HOME: "/h", X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } });
+    const config = resolveConfig({ app: "x", env: { HOME: "/h", X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } }, undefined, { githubBase: "when-used" });
     await expect(withHttp(config, async () => "done")).resolves.toBe("done");
   });
 

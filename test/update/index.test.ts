@@ -3,15 +3,10 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkForUpdate, loadReceipt, update, UpdaterError } from "../../src/index.js";
-import { fakeRelease, installedApp, tmpDir } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import { tmpDir } from "../helpers/fake-app.js";
+import { makeWorld } from "../helpers/world.js";
 
-async function world(version = "1.0.0") {
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
-  const app = installedApp({ version });
-  const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase };
-  return { gh, app, env };
-}
+const world = () => makeWorld({ secrets: false, alias: false });
 
 describe("library API", () => {
   it("loadReceipt returns the parsed receipt and where it was", async () => {

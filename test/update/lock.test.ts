@@ -22,12 +22,17 @@ describe("takeLock", () => {
   });
 });
 
+// An installed app, its config (with a cache of its own), its receipt and where it is.
+async function located(o: { dryRun?: boolean } = {}) {
+  const app = installedApp();
+  const config = resolveConfig({ app: "axolotlsay", env: app.env, cacheDir: tmpDir(), ...o });
+  const loaded = await readReceipt(config);
+  return { config, loaded, where: await locate(config, loaded) };
+}
+
 describe("afterLock", () => {
   it("warns when there is no lock, and restores what an interrupted run of ours left", async () => {
-    const app = installedApp();
-    const config = resolveConfig({ app: "axolotlsay", env: app.env, cacheDir: tmpDir() });
-    const loaded = await readReceipt(config);
-    const where = await locate(config, loaded);
+    const { config, loaded, where } = await located();
     const binary = path.join(where.binDir, "axolotlsay");
     // A run killed after its backup, with the binary half-replaced.
     await createBackup([binary], where.binDir, "axolotlsay", journalTrust(config));
@@ -41,10 +46,7 @@ describe("afterLock", () => {
   });
 
   it("leaves a backup that is not provably ours alone, with a warning", async () => {
-    const app = installedApp();
-    const config = resolveConfig({ app: "axolotlsay", env: app.env, cacheDir: tmpDir() });
-    const loaded = await readReceipt(config);
-    const where = await locate(config, loaded);
+    const { config, loaded, where } = await located();
     const planted = path.join(where.binDir, ".axolotlsay-upkeep-backup-planted");
     mkdirSync(planted, { mode: 0o700 });
     writeFileSync(path.join(planted, "journal.json"), JSON.stringify({ version: 1, state: "installing", pid: 1, nonce: "x", entries: [] }), { mode: 0o600 });
@@ -60,11 +62,9 @@ describe("afterLock", () => {
   });
 
   it("a dry run re-reads nothing and cleans nothing", async () => {
-    const app = installedApp();
-    const config = resolveConfig({ app: "axolotlsay", env: app.env, cacheDir: tmpDir(), dryRun: true });
-    const loaded = await readReceipt(config);
+    const { config, loaded, where } = await located({ dryRun: true });
     const warnings: Warning[] = [];
-    expect(await afterLock(config, await locate(config, loaded), loaded, undefined, warnings)).toBe(loaded);
+    expect(await afterLock(config, where, loaded, undefined, warnings)).toBe(loaded);
     expect(warnings).toEqual([]);
   });
 });

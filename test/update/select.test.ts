@@ -6,15 +6,9 @@ import { withHttp } from "../../src/update/http.js";
 import { readReceipt } from "../../src/update/locate.js";
 import { configHomeFor, selectRelease } from "../../src/update/select.js";
 import type { Warning } from "../../src/types.js";
-import { fakeRelease, installedApp } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import { makeWorld } from "../helpers/world.js";
 
-async function world(o: { version?: string; env?: Record<string, string> } = {}) {
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
-  const app = installedApp({ version: o.version ?? "1.0.0" });
-  const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, ...o.env };
-  return { gh, app, env };
-}
+const world = (o: { version?: string; env?: Record<string, string> } = {}) => makeWorld({ installed: o.version ?? "1.0.0", env: o.env ?? {}, secrets: false, alias: false });
 
 describe("selectRelease", () => {
   it("finds the latest release and plans its installer, with the token for GitHub only", async () => {
@@ -37,9 +31,10 @@ describe("selectRelease", () => {
     expect(s.plan).toBeUndefined();
   });
 
-  it("a bad GitHub base is a USAGE error, raised only when GitHub is asked", async () => {
+  it("a bad GitHub base is a USAGE error: up front by default, else when GitHub is asked", async () => {
     const { env } = await world({ env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" } });
-    const config = resolveConfig({ app: "axolotlsay", env });
+    expect(() => resolveConfig({ app: "axolotlsay", env })).toThrow(expect.objectContaining({ code: "USAGE" }));
+    const config = resolveConfig({ app: "axolotlsay", env }, undefined, { githubBase: "when-used" });
     const loaded = await readReceipt(config);
     await expect(withHttp(config, (http) => selectRelease(config, http, loaded, []))).rejects.toMatchObject({ code: "USAGE" });
   });

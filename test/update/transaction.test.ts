@@ -12,16 +12,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatLock } from "../../src/core/lock.js";
 import { pidAlive } from "../../src/io/lock.js";
 import { runCliWith, type CliRun } from "../helpers/cli.js";
-import { fakeRelease, installedApp, tmpDir, type ReleaseOptions } from "../helpers/fake-app.js";
-import { startFakeGithub } from "../helpers/fake-github.js";
+import type { ReleaseOptions } from "../helpers/fake-app.js";
+import { EXE as exe, makeWorld, OLD_UPDATER, type World } from "../helpers/world.js";
 
-const exe = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/upkeep");
-const OLD_UPDATER = '#!/bin/sh\nif [ "$1" = -V ]; then echo "upkeep 0.0.1"; fi\n';
 // Names of the tests whose expectIntact / expectUpdated ran to the end (a test counts once).
 const intactChecked = new Set<string>();
 const updatedChecked = new Set<string>();
@@ -83,54 +80,23 @@ function tree(dir: string): Record<string, string> {
 }
 
 // axolotlsay 1.0.0 installed with an alias and an updater; the fake GitHub publishes 2.0.0 (built by `release`).
-async function world(release: ReleaseOptions = {}) {
-  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0", release), fakeRelease("1.0.0")] });
-  const app = installedApp({ receipt: { binary_aliases: { axolotlsay: ["axo"] } } });
-  symlinkSync("axolotlsay", path.join(app.bin, "axo"));
-  const updater = path.join(app.bin, "axolotlsay-update");
-  writeFileSync(updater, OLD_UPDATER, { mode: 0o755 });
-  const cache = path.join(app.home, ".cache", "upkeep");
-  const env: Record<string, string> = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, UPKEEP_LOCK_WAIT: "0.5" };
-  const snapshot = () => ({
-    receipt: readFileSync(app.receiptPath, "utf8"),
-    updater: readFileSync(updater, "utf8"),
-    run: spawnSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).stdout,
-    alias: spawnSync(path.join(app.bin, "axo"), { encoding: "utf8" }).stdout,
-  });
-  let before = snapshot();
-  const run = (argv: string[] = [], extra: Record<string, string> = {}) => runCliWith({ argv, env: { ...env, ...extra }, invokedAs: updater });
-  const leftovers = () => {
-    expect(readdirSync(app.bin).filter((f) => f.startsWith(".")), "backup or staging left behind").toEqual([]);
-    expect(existsSync(path.join(cache, "locks", "axolotlsay.lock")), "lock left behind").toBe(false);
-  };
-  // The previous install is intact, and nothing of the failed attempt is left.
-  const expectIntact = () => {
-    expect(snapshot()).toEqual(before);
-    expect(before.run).toBe("axolotlsay 1.0.0\n");
-    leftovers();
-    intactChecked.add(currentTest());
-  };
-  // A success path: the new version runs (binary and alias) with its receipt, and nothing is left.
-  const expectUpdated = () => {
-    const now = snapshot();
-    expect(now.run).toBe("axolotlsay 2.0.0\n");
-    expect(now.alias).toBe("axolotlsay 2.0.0\n");
-    expect(JSON.parse(now.receipt)).toMatchObject({ version: "2.0.0" });
-    leftovers();
-    updatedChecked.add(currentTest());
-  };
-  // What expectIntact compares against, taken again after a test changed the install on purpose.
-  const rebase = () => {
-    before = snapshot();
-  };
-  return { gh, app, env, updater, cache, run, expectIntact, expectUpdated, rebase };
-}
+const world = (release: ReleaseOptions = {}) => makeWorld({ release, secrets: false });
+// The previous install is intact, and nothing of the failed attempt is left.
+const expectIntact = (w: World): void => {
+  expect(w.intactFindings(), "the previous install is not intact").toEqual([]);
+  intactChecked.add(currentTest());
+};
+// A success path: the new version runs (binary and alias) with its receipt, and nothing is left.
+const expectUpdated = (w: World): void => {
+  expect(w.updatedFindings("2.0.0"), "the update did not complete cleanly").toEqual([]);
+  updatedChecked.add(currentTest());
+};
 
 type Row = {
   name: string;
   release?: ReleaseOptions;
   env?: Record<string, string>;
-  setup?: (w: Awaited<ReturnType<typeof world>>) => void;
+  setup?: (w: World) => void;
   code: string;
   message: string;
   restored: boolean;
@@ -210,7 +176,7 @@ describe("fault suite", () => {
     it(row.name, async () => {
       const w = await world(row.release);
       row.setup?.(w);
-      w.rebase(); // a row's setup may edit the install on purpose (the receipt's prefix)
+      w.snapshot(); // a row's setup may edit the install on purpose (the receipt's prefix)
       if (row.code === "MANAGED_PREFIX") {
         // Run "from" the managed directory so the receipt matches. The install itself stays in the
         // temp HOME: nothing there may change (every file, mode and link), nothing be downloaded.
@@ -220,12 +186,12 @@ describe("fault suite", () => {
         expect(r.json?.error.hint).toBe("Update it with brew upgrade axolotlsay.");
         expect(w.gh.log.filter((l) => l.server === "download"), "downloaded").toEqual([]);
         expect(tree(w.app.home), "the temp HOME changed").toEqual(home);
-        w.expectIntact();
+        expectIntact(w);
         return;
       }
       const r = await w.run(["--json"], row.env ?? {});
       assertFailure(r, row);
-      w.expectIntact();
+      expectIntact(w);
     });
   }
 
@@ -236,7 +202,7 @@ describe("fault suite", () => {
     expect(a.json?.result).toBe("updated");
     expect(b.code).toBe(1);
     expect(b.json?.error).toMatchObject({ code: "LOCKED", message: expect.stringContaining(`pid ${process.pid} on ${os.hostname()}`) });
-    w.expectUpdated();
+    expectUpdated(w);
   });
 
   it("a stale lock from a dead process is taken over", async () => {
@@ -247,7 +213,7 @@ describe("fault suite", () => {
     const r = await w.run(["--json"]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.json?.result).toBe("updated");
-    w.expectUpdated();
+    expectUpdated(w);
   });
 
   it("an update killed mid-install (SIGKILL: backup left behind) is rolled back on the next run, which then updates", async () => {
@@ -270,7 +236,7 @@ describe("fault suite", () => {
     const up = await w.run(["--json"]);
     expect(up.code, up.stdout).toBe(0);
     expect(up.json?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "RECOVERED" })]));
-    w.expectUpdated();
+    expectUpdated(w);
   });
 
   it("a failed install that had already switched to a new shared upkeep (and deleted the old one) is rolled back whole", async () => {
@@ -292,12 +258,13 @@ describe("fault suite", () => {
     writeFileSync(entry, `${w.updater}\n`);
     rmSync(w.updater);
     symlinkSync(path.join(oldDir, "upkeep"), w.updater);
+    w.snapshot(); // the updater is now that link, on purpose
     const r = await w.run(["--json"]);
     assertFailure(r, { name: "", code: "INSTALLER_FAILED", message: "exited with status 1", restored: true });
     expect(readlinkSync(w.updater)).toBe(path.join(oldDir, "upkeep"));
     expect(readFileSync(w.updater, "utf8")).toBe(OLD_UPDATER);
     expect(readFileSync(entry, "utf8")).toBe(`${w.updater}\n`);
-    w.expectIntact();
+    expectIntact(w);
   });
 
   it("a read-only prefix: NOT_WRITABLE with the owner, before anything is downloaded", async () => {
@@ -320,7 +287,7 @@ describe("fault suite", () => {
     expect(r.stderr).toContain("error[NOT_WRITABLE]");
     expect(r.stderr).toMatch(isRoot ? /is not writable by you; it belongs to root \(uid 0\)/ : /is not writable by you; it belongs to/);
     expect(w.gh.log.filter((l) => l.server === "download")).toEqual([]);
-    w.expectIntact();
+    expectIntact(w);
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -363,7 +330,7 @@ describe("fault suite", () => {
       expect(installerPid, "the installer wrote its pid").toBeGreaterThan(1);
       expect(aliveAtSignal, `installer pid ${installerPid} was running when ${signal} was sent`).toBe(true);
       expect(stillRunning(installerPid, marker), `the installer (pid ${installerPid}) is still running`).toBe(false);
-      w.expectIntact();
+      expectIntact(w);
     });
   }
 });
