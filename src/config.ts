@@ -3,12 +3,14 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
-import { appNameFromPath } from "./core/app-name.js";
+import { appNameFromPath, appNameProblem } from "./core/app-name.js";
 import { appEnvVar } from "./core/env-name.js";
-import { githubApiBase, githubBaseVars } from "./core/github.js";
+import { DEFAULT_API_BASE, githubApiBase, githubBaseVars } from "./core/github.js";
+import { mirrorSourceProblem } from "./core/mirror.js";
 import { userCacheDir } from "./core/paths.js";
-import { receiptRoots, type ReceiptVars } from "./core/receipt-paths.js";
-import { parseTimeout } from "./core/timeout.js";
+import { receiptCandidates, receiptRoots, type ReceiptVars } from "./core/receipt-paths.js";
+import { isTimeoutSeconds, parseTimeout } from "./core/timeout.js";
+import { strictVersion } from "./core/version.js";
 import { UpdaterError } from "./errors.js";
 import type { Platform, UpdateRequest } from "./types.js";
 import { VERSION } from "./version.js";
@@ -152,8 +154,9 @@ export interface Config {
   /** PATH (Path), to tell whether an updated binary is shadowed by another copy earlier on it. */
   searchPath: string | undefined;
   /**
-   * The GitHub API root for {@link Config.app} (`<APP>_INSTALLER_GHE_BASE_URL`, `<APP>_INSTALLER_GITHUB_BASE_URL`);
-   * USAGE when both are set. A function: it is judged only once GitHub is used, for the app as the receipt spells it.
+   * The GitHub API root for {@link Config.app} (`<APP>_INSTALLER_GHE_BASE_URL`, `<APP>_INSTALLER_GITHUB_BASE_URL`),
+   * judged once by {@link resolveConfig} (USAGE when bad or both set); api.github.com, unjudged, when a
+   * mirror is chosen for the run. A function: Windows may respell the app from its receipt.
    */
   githubApiBase(): string;
   home: string | undefined;
@@ -179,22 +182,40 @@ export interface Config {
   signal: AbortSignal | undefined;
 }
 
-/** Turns options plus the host into a {@link Config}; throws APP_NAME or USAGE for bad settings. */
-export function resolveConfig(options: UpdaterOptions, host: Host = readHost()): Config {
+/** How {@link resolveConfig} treats the GitHub base-URL variables. */
+export interface ResolveMode {
+  /**
+   * `now` (the default): judged here, so a bad base is USAGE before any I/O (unless a mirror is chosen for
+   * the run: then they are not judged at all). `when-used`: judged by `githubApiBase()` only, for callers
+   * that report a bad base as one finding among others (`upkeep list` and `doctor`).
+   */
+  githubBase?: "now" | "when-used";
+}
+
+/**
+ * Turns options plus the host into a {@link Config}, validating every setting up front: each bad value is
+ * APP_NAME or USAGE naming the value (or, for a token, where it came from), before anything is read or sent.
+ */
+export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), mode: ResolveMode = {}): Config {
   const env = options.env ?? host.env;
   if (options.cwd === undefined) checkWorkingDir(env, host);
   const platform = options.platform ?? host.platform;
+  if (options.app !== undefined) checkApp(options.app, "the app option");
   const app = options.app ?? appFromHost(host.invokedAs, platform, env);
   const home = options.env ? (platform === "win32" ? env.USERPROFILE : env.HOME) : host.home;
   const tmpDir = (platform === "win32" ? env.TEMP || env.TMP : env.TMPDIR) || host.tmpDir;
 
-  let timeoutSeconds = options.timeoutSeconds;
-  if (timeoutSeconds === undefined && env.UPKEEP_TIMEOUT !== undefined && env.UPKEEP_TIMEOUT !== "") {
-    timeoutSeconds = parseTimeout(env.UPKEEP_TIMEOUT);
-    if (timeoutSeconds === undefined) {
-      throw new UpdaterError("USAGE", `UPKEEP_TIMEOUT="${env.UPKEEP_TIMEOUT}" is not a number of seconds between 0.1 and 3600.`);
-    }
-  }
+  const { timeoutSeconds, attempts, lockWaitMs } = sharedSettings(options, env);
+  const source = pickSource(app, options.source, env, platform);
+  const token = pickToken(app, options.token, env);
+  // Resolved once. A mirror chosen for the run talks to no GitHub: the variables are not judged, and the
+  // API origin is only the (unused) default. A receipt naming a mirror is known only once it is read, so
+  // the variables are judged then too: a bad one is refused up front rather than after the receipt.
+  const apiBaseFor = (name: string): string => {
+    const vars = githubBaseVars(name);
+    return githubApiBase(name, env[vars.ghe], env[vars.gh]);
+  };
+  const apiBase = source ? DEFAULT_API_BASE : mode.githubBase === "when-used" ? undefined : apiBaseFor(app);
 
   const config: Config = {
     app,
@@ -202,19 +223,17 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     env,
     receiptVars: receiptVars(env),
     searchPath: env.PATH ?? env.Path,
-    githubApiBase: () => {
-      const vars = githubBaseVars(config.app);
-      return githubApiBase(config.app, env[vars.ghe], env[vars.gh]);
-    },
+    // Judged again only for the receipt's own spelling of the name (Windows), or when the mode deferred it.
+    githubApiBase: () => (source ? DEFAULT_API_BASE : apiBase !== undefined && config.app === app ? apiBase : apiBaseFor(config.app)),
     home,
     cwd: options.cwd ?? host.cwd,
     tmpDir,
     request: options.request ?? { kind: "latest" },
     force: options.force ?? false,
     dryRun: options.dryRun ?? false,
-    token: pickToken(app, options.token, env),
+    token,
     timeoutMs: Math.round((timeoutSeconds ?? 30) * 1000),
-    attempts: options.attempts ?? 3,
+    attempts,
     userAgent: `upkeep/${VERSION}`,
     proxy: {
       // Lower case first, as curl and undici do; ALL_PROXY as reqwest (axoupdater) honours it.
@@ -229,11 +248,43 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost()):
     cacheDir:
       options.cacheDir ??
       (options.env ? userCacheDir({ localAppData: env.LOCALAPPDATA, xdgCacheHome: env.XDG_CACHE_HOME }, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
-    source: options.source || env[appEnvVar(app, "UPKEEP_SOURCE")] || env.UPKEEP_SOURCE || undefined,
-    lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000),
+    source,
+    lockWaitMs,
     signal: options.signal,
   };
   return config;
+}
+
+// The settings that are no one app's: timeout, attempts, request, UPKEEP_LOCK_WAIT (USAGE when bad).
+function sharedSettings(options: UpdaterOptions, env: Env): { timeoutSeconds: number | undefined; attempts: number; lockWaitMs: number } {
+  let timeoutSeconds = options.timeoutSeconds;
+  if (timeoutSeconds !== undefined && !isTimeoutSeconds(timeoutSeconds)) {
+    throw new UpdaterError("USAGE", `timeoutSeconds ${String(timeoutSeconds)} is not a number of seconds between 0.1 and 3600.`);
+  }
+  if (timeoutSeconds === undefined && env.UPKEEP_TIMEOUT !== undefined && env.UPKEEP_TIMEOUT !== "") {
+    timeoutSeconds = parseTimeout(env.UPKEEP_TIMEOUT);
+    if (timeoutSeconds === undefined) {
+      throw new UpdaterError("USAGE", `UPKEEP_TIMEOUT="${env.UPKEEP_TIMEOUT}" is not a number of seconds between 0.1 and 3600.`);
+    }
+  }
+  const attempts = options.attempts ?? 3;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw new UpdaterError("USAGE", `attempts ${String(attempts)} is not a whole number between 1 and 10.`);
+  checkRequest(options.request);
+  return { timeoutSeconds, attempts, lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000) };
+}
+
+/**
+ * Judges the settings of a run that are not any one app's, before its apps are known (`upkeep check` with
+ * none found yet): those of {@link resolveConfig} less the app's own variables, plus the option's
+ * source and token and UPKEEP_SOURCE. USAGE when one is bad.
+ */
+export function checkSharedSettings(options: UpdaterOptions, host: Host = readHost()): void {
+  const env = options.env ?? host.env;
+  const platform = options.platform ?? host.platform;
+  sharedSettings(options, env);
+  if (options.source !== undefined) pickSource("", options.source, {}, platform);
+  else pickSource("", undefined, { UPKEEP_SOURCE: env.UPKEEP_SOURCE }, platform);
+  if (options.token !== undefined) pickToken("", options.token, {});
 }
 
 /** The receipt search's variables, as axoupdater reads them (an override counts as set even when empty). */
@@ -254,18 +305,27 @@ export interface FrontDoorEnv {
   noColor: boolean;
   /** PATH, where an executable invoked by a bare name was found. */
   path: string | undefined;
-  /** Where `upkeep list` looks for apps' receipts. */
+  /** Where `upkeep list` looks for apps' receipts: `<root>/<app>/<app>-receipt.json`. */
   receiptRoots: string[];
+  /**
+   * AXOUPDATER_CONFIG_WORKING_DIR (the working directory) or AXOUPDATER_CONFIG_PATH (resolved against it):
+   * the one directory of `<app>-receipt.json` files, searched instead of {@link FrontDoorEnv.receiptRoots}.
+   */
+  receiptDir: string | undefined;
 }
 
 /** Reads {@link FrontDoorEnv} from the host's environment. */
-export function frontDoorEnv(host: Pick<Host, "env" | "platform" | "home">): FrontDoorEnv {
+export function frontDoorEnv(host: Pick<Host, "env" | "platform" | "home" | "cwd">): FrontDoorEnv {
   const { env } = host;
+  const vars = receiptVars(env);
+  // The same directory the receipt search of each app uses (receiptCandidates), so list finds what update reads.
+  const override = receiptCandidates({ app: "", vars, platform: host.platform, home: host.home, cwd: host.cwd }).find((c) => !c.standard);
   return {
     appNameSet: env.AXOUPDATER_APP_NAME !== undefined,
     noColor: Boolean(env.NO_COLOR),
     path: env.PATH,
-    receiptRoots: receiptRoots(receiptVars(env), host.platform, host.home),
+    receiptRoots: receiptRoots(vars, host.platform, host.home),
+    receiptDir: override?.dir,
   };
 }
 
@@ -292,12 +352,50 @@ function seconds(env: Env, name: string, fallback: number): number {
  * `<APP>_GITHUB_TOKEN`, GITHUB_TOKEN. Empty values count as unset.
  */
 export function pickToken(app: string, explicit: string | undefined, env: Env): Config["token"] {
-  if (explicit) return { value: explicit, from: "--token" };
+  if (explicit !== undefined) {
+    if (explicit === "") throw new UpdaterError("USAGE", "The token is empty.", { hint: "Pass a GitHub token, or leave it out to use AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN or GITHUB_TOKEN." });
+    return checkToken({ value: explicit, from: "--token" });
+  }
   for (const name of ["AXOUPDATER_GITHUB_TOKEN", appEnvVar(app, "GITHUB_TOKEN"), "GITHUB_TOKEN"]) {
     const value = env[name];
-    if (value) return { value, from: name };
+    if (value) return checkToken({ value, from: name });
   }
   return undefined;
+}
+
+// A token goes into an HTTP header: printable ASCII only. Its value is never named, only where it came from.
+function checkToken(token: { value: string; from: string }): { value: string; from: string } {
+  if (/^[\x21-\x7e]+$/.test(token.value)) return token;
+  throw new UpdaterError("USAGE", `The GitHub token from ${token.from} contains spaces, line breaks or other characters no token has.`, {
+    hint: `Set ${token.from} to the token alone (no quotes, spaces or newline).`,
+  });
+}
+
+/** The mirror chosen for this run, first set of: the option, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE; USAGE if it is not one. */
+export function pickSource(app: string, explicit: string | undefined, env: Env, platform: Platform): string | undefined {
+  const name = appEnvVar(app, "UPKEEP_SOURCE");
+  const [from, value] = explicit !== undefined ? ["the source", explicit] : env[name] ? [name, env[name]] : env.UPKEEP_SOURCE ? ["UPKEEP_SOURCE", env.UPKEEP_SOURCE] : [undefined, undefined];
+  if (from === undefined || value === undefined) return undefined;
+  const problem = mirrorSourceProblem(value, platform);
+  if (problem) {
+    throw new UpdaterError("USAGE", `${from === "the source" ? "The source" : from} "${value}" is not a mirror: ${problem}.`, {
+      hint: "A mirror is an http(s) URL or a directory (a path, or a file: URL).",
+    });
+  }
+  return value;
+}
+
+/** USAGE unless `app` can be an app's name (`what` names where it came from). */
+export function checkApp(app: string, what: string): void {
+  const problem = appNameProblem(app);
+  if (problem) throw new UpdaterError("USAGE", `"${app}" (${what}) is not an app name: ${problem}.`);
+}
+
+function checkRequest(request: UpdateRequest | undefined): void {
+  if (request?.kind === "version" && strictVersion(request.version) === undefined) {
+    throw new UpdaterError("USAGE", `The version "${request.version}" is not a semantic version such as 1.2.3.`);
+  }
+  if (request?.kind === "tag" && request.tag.trim() === "") throw new UpdaterError("USAGE", "The tag is empty.");
 }
 
 /**
@@ -346,7 +444,11 @@ function safeDecode(text: string): string {
 /** The app name from the executable's file name, or APP_NAME explaining how to install it. */
 export function appFromHost(invokedAs: string, platform: Platform, env: Env): string {
   const found = appNameFromPath(invokedAs, platform, env.AXOUPDATER_APP_NAME);
-  if (found.ok) return found.app;
+  if (found.ok) {
+    const problem = appNameProblem(found.app);
+    if (problem) throw new UpdaterError("APP_NAME", `"${found.app}" (${found.from === "env" ? "AXOUPDATER_APP_NAME" : "from the file name"}) is not an app name: ${problem}.`);
+    return found.app;
+  }
   const example = "copy or link it as ~/.cargo/bin/axolotlsay-update next to axolotlsay";
   switch (found.reason) {
     case "axoupdater":

@@ -31,6 +31,25 @@ export const ERROR_CODES = [
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Every warning an update can report (`warnings[].code` in `--json`), as a closed set like the error codes:
+ * a warning did not stop the run. Scripts may match on them; a code is never renamed.
+ */
+export const WARNING_CODES = [
+  "NO_CHECKSUM",
+  "JOURNAL_IGNORED",
+  "RECEIPT_REPAIRED",
+  "AXO_RELEASES_GONE",
+  "PATH_SHADOWED",
+  "VERSION_UNCONFIRMED",
+  "RECOVERED",
+  "RECEIPT_ELSEWHERE",
+  "LOCK_UNAVAILABLE",
+] as const;
+
+/** One of {@link WARNING_CODES}. */
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 /** Exit status of the CLI for a failure with this code: 2 for "called wrongly", 1 otherwise. */
 export function exitCodeFor(code: ErrorCode): number {
   return code === "USAGE" || code === "APP_NAME" ? 2 : 1;

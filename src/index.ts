@@ -1,5 +1,5 @@
 export { checkForUpdate, loadReceipt, update } from "./update/index.js";
-export { UpdaterError, ERROR_CODES, exitCodeFor, type ErrorCode } from "./errors.js";
+export { UpdaterError, ERROR_CODES, WARNING_CODES, exitCodeFor, type ErrorCode, type WarningCode } from "./errors.js";
 export type { UpdaterOptions, UpdaterHooks } from "./config.js";
 export type {
   Asset,

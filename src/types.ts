@@ -1,3 +1,5 @@
+import type { WarningCode } from "./errors.js";
+
 /** Which release to move to. Mirrors axoupdater's `UpdateRequest`. */
 export type UpdateRequest =
   | { kind: "latest" }
@@ -73,7 +75,8 @@ export interface Release {
 
 /** A warning that did not stop the run. */
 export interface Warning {
-  code: string;
+  /** One of WARNING_CODES (src/errors.ts). */
+  code: WarningCode;
   message: string;
 }
 

@@ -1,10 +1,14 @@
-import { mkdtempSync, rmdirSync } from "node:fs";
+import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appFromHost, checkWorkingDir, frontDoorEnv, pickToken, processSecrets, readHost, receiptVars, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
+import { appFromHost, checkSharedSettings, checkWorkingDir, frontDoorEnv, pickToken, processSecrets, readHost, receiptVars, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
 import { UpdaterError } from "../src/errors.js";
+import { checkForUpdate, update, type UpdaterOptions } from "../src/index.js";
 import { VERSION } from "../src/version.js";
+import { runCliWith } from "./helpers/cli.js";
+import { fakeRelease, installedApp } from "./helpers/fake-app.js";
+import { startFakeGithub } from "./helpers/fake-github.js";
 
 const host = (o: Partial<Host> = {}): Host => ({
   env: {},
@@ -64,6 +68,26 @@ describe("resolveConfig", () => {
   it("AXOUPDATER_INSTALLER_PATH is honoured", () => {
     expect(resolveConfig({ app: "x", env: { AXOUPDATER_INSTALLER_PATH: "/i.sh" } }, host()).installerPath).toBe("/i.sh");
   });
+});
+
+describe("checkSharedSettings: what is no one app's, before any app is known", () => {
+  // [options, USAGE message substring, or undefined when fine]
+  const cases: [Parameters<typeof checkSharedSettings>[0], string | undefined][] = [
+    [{ env: {} }, undefined],
+    [{ env: { X_INSTALLER_GHE_BASE_URL: "bad", X_UPKEEP_SOURCE: "ftp://x" } }, undefined],
+    [{ env: {}, source: "ftp://x" }, 'The source "ftp://x"'],
+    [{ env: { UPKEEP_SOURCE: "ftp://x" } }, 'UPKEEP_SOURCE "ftp://x"'],
+    [{ env: {}, token: "" }, "The token is empty"],
+    [{ env: { UPKEEP_TIMEOUT: "1e3" } }, "UPKEEP_TIMEOUT"],
+    [{ env: {}, timeoutSeconds: 0 }, "timeoutSeconds 0"],
+    [{ env: {}, request: { kind: "version", version: "x" } }, '"x" is not a semantic version'],
+  ];
+  for (const [options, message] of cases) {
+    it(`${JSON.stringify(options)} → ${message ?? "fine"}`, () => {
+      if (message === undefined) expect(() => checkSharedSettings(options, host())).not.toThrow();
+      else expect(() => checkSharedSettings(options, host())).toThrow(expect.objectContaining({ code: "USAGE", message: expect.stringContaining(message) }));
+    });
+  }
 });
 
 describe("pickToken: --token, AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN, GITHUB_TOKEN", () => {
@@ -191,9 +215,14 @@ describe("the variables read for the layers below (nothing below reads the envir
     expect(resolveConfig({ app: "x", env: { PATH: "/a", Path: "/b" } }, host()).searchPath).toBe("/a");
   });
 
-  it("githubApiBase: judged when called (a bad base fails no receipt lookup), for the app as it is then spelt", () => {
-    const c = resolveConfig({ app: "x", env: { X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } }, host());
-    expect(() => c.githubApiBase()).toThrow(/X_INSTALLER_GHE_BASE_URL and X_INSTALLER_GITHUB_BASE_URL/);
+  it("githubApiBase: judged once, up front; not at all for a mirror chosen for the run; respelt apps judged again", () => {
+    const both = { X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" };
+    expect(() => resolveConfig({ app: "x", env: both }, host())).toThrow(/X_INSTALLER_GHE_BASE_URL and X_INSTALLER_GITHUB_BASE_URL/);
+    const later = resolveConfig({ app: "x", env: both }, host(), { githubBase: "when-used" });
+    expect(() => later.githubApiBase()).toThrow(/X_INSTALLER_GHE_BASE_URL and X_INSTALLER_GITHUB_BASE_URL/);
+    for (const mirror of [{ source: "https://m" }, { env: { ...both, X_UPKEEP_SOURCE: "/srv/m" } }, { env: { ...both, UPKEEP_SOURCE: "https://m" } }]) {
+      expect(resolveConfig({ app: "x", env: both, ...mirror }, host()).githubApiBase()).toBe("https://api.github.com");
+    }
     const d = resolveConfig({ app: "café", env: { "CAFé_INSTALLER_GHE_BASE_URL": "https://lower", "CAFÉ_INSTALLER_GHE_BASE_URL": "https://upper" } }, host());
     expect(d.githubApiBase()).toBe("https://lower/api/v3");
     d.app = "CAFÉ"; // the receipt's own spelling (Windows)
@@ -201,13 +230,17 @@ describe("the variables read for the layers below (nothing below reads the envir
   });
 
   it("frontDoorEnv: AXOUPDATER_APP_NAME set, NO_COLOR, PATH and where upkeep list looks", () => {
-    expect(frontDoorEnv(host({ env: {} }))).toEqual({ appNameSet: false, noColor: false, path: undefined, receiptRoots: [path.join("/home/real", ".config")] });
+    expect(frontDoorEnv(host({ env: {} }))).toEqual({ appNameSet: false, noColor: false, path: undefined, receiptRoots: [path.join("/home/real", ".config")], receiptDir: undefined });
     expect(frontDoorEnv(host({ env: { AXOUPDATER_APP_NAME: "", NO_COLOR: "1", PATH: "/bin", XDG_CONFIG_HOME: "/xdg" } }))).toEqual({
       appNameSet: true,
       noColor: true,
       path: "/bin",
       receiptRoots: ["/xdg", path.join("/home/real", ".config")],
+      receiptDir: undefined,
     });
+    // The overrides of the receipt search are where `upkeep list` looks, too.
+    expect(frontDoorEnv(host({ env: { AXOUPDATER_CONFIG_PATH: "conf" } })).receiptDir).toBe("/cwd/conf");
+    expect(frontDoorEnv(host({ env: { AXOUPDATER_CONFIG_WORKING_DIR: "", AXOUPDATER_CONFIG_PATH: "/etc" } })).receiptDir).toBe("/cwd");
     expect(frontDoorEnv(host({ env: { NO_COLOR: "" } })).noColor).toBe(false);
     expect(frontDoorEnv(host({ platform: "win32", env: { LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" } })).receiptRoots).toEqual(["C:\\Users\\u\\AppData\\Local"]);
   });
@@ -221,5 +254,140 @@ describe("the variables read for the layers below (nothing below reads the envir
       if (before === undefined) delete process.env.GITHUB_TOKEN;
       else process.env.GITHUB_TOKEN = before;
     }
+  });
+});
+
+// Every bad setting, through all three front doors (`<app>-update`, `upkeep update APP`, the library's
+// update/checkForUpdate): USAGE (APP_NAME for the executable's own name), exit 2, the value named, and
+// nothing done — no request reached GitHub, no lock or cache directory was created.
+interface Row {
+  name: string;
+  /** Flags of both command lines (absent: the setting is not a flag, or only `env` sets it). */
+  argv?: string[];
+  /** The library's options (absent: not a library option). */
+  options?: UpdaterOptions;
+  /** Variables set for all three doors. */
+  env?: Record<string, string>;
+  /** Variables of the test world to unset. */
+  unset?: string[];
+  /** What the message must name (`lib`: in the library's own words, when they differ). */
+  names: string;
+  lib?: string;
+}
+
+const rows: Row[] = [
+  { name: "timeout in exponent notation", argv: ["--timeout", "1e3"], options: { timeoutSeconds: -1 }, names: '--timeout "1e3"', lib: "timeoutSeconds -1" },
+  { name: "timeout zero", argv: ["--timeout", "0"], options: { timeoutSeconds: 0 }, names: "0" },
+  { name: "timeout not a number", argv: ["--timeout", "soon"], options: { timeoutSeconds: Number.NaN }, names: '--timeout "soon"', lib: "timeoutSeconds NaN" },
+  { name: "timeout too long", argv: ["--timeout=3601"], options: { timeoutSeconds: 3601 }, names: "3601" },
+  { name: "UPKEEP_TIMEOUT", env: { UPKEEP_TIMEOUT: "never" }, names: 'UPKEEP_TIMEOUT="never"' },
+  { name: "jitter negative", argv: ["--jitter=-1"], names: '--jitter "-1"' },
+  { name: "jitter in exponent notation", argv: ["--jitter", "1e3"], names: '--jitter "1e3"' },
+  { name: "source of another scheme", argv: ["--source", "ftp://x"], options: { source: "ftp://x" }, names: '"ftp://x"' },
+  { name: "source empty", argv: ["--source", ""], options: { source: "" }, names: "source" },
+  { name: "UPKEEP_SOURCE of another scheme", env: { UPKEEP_SOURCE: "s3://bucket/m" }, names: 'UPKEEP_SOURCE "s3://bucket/m"' },
+  { name: "<APP>_UPKEEP_SOURCE of another scheme", env: { AXOLOTLSAY_UPKEEP_SOURCE: "ssh://h/m" }, names: 'AXOLOTLSAY_UPKEEP_SOURCE "ssh://h/m"' },
+  { name: "GHE base not a URL", env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" }, names: 'AXOLOTLSAY_INSTALLER_GHE_BASE_URL is not a URL: "not a url"' },
+  { name: "GHE base not http(s)", env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "ftp://host" }, names: '"ftp://host"' },
+  { name: "GitHub base an IP", env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://127.0.0.1" }, unset: ["AXOLOTLSAY_INSTALLER_GHE_BASE_URL"], names: "https://127.0.0.1" },
+  { name: "both base variables", env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" }, names: "AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL" },
+  { name: "token empty", argv: ["--token", ""], options: { token: "" }, names: "token" },
+  { name: "token with a line break", argv: ["--token", "ghp_a\nX-Injected: 1"], options: { token: "ghp_a\nX-Injected: 1" }, names: "--token" },
+  { name: "token variable with a space", env: { GITHUB_TOKEN: "ghp_a b" }, names: "GITHUB_TOKEN" },
+  { name: "version not semantic", argv: ["--version", "1.0"], options: { request: { kind: "version", version: "1.0" } }, names: '"1.0"' },
+  { name: "tag empty", argv: ["--tag", " "], options: { request: { kind: "tag", tag: "" } }, names: "tag" },
+  { name: "app name with a path", options: { app: "../axolotlsay" }, names: '"../axolotlsay"' },
+  { name: "app name empty", options: { app: "" }, names: "empty" },
+  { name: "attempts zero", options: { attempts: 0 }, names: "attempts 0" },
+  { name: "UPKEEP_LOCK_WAIT", env: { UPKEEP_LOCK_WAIT: "forever" }, names: 'UPKEEP_LOCK_WAIT="forever"' },
+];
+
+async function world(env: Record<string, string> = {}, unset: string[] = []) {
+  const gh = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
+  const app = installedApp();
+  const full: Record<string, string> = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, ...env };
+  for (const name of unset) delete full[name];
+  const cache = path.join(app.home, ".cache", "upkeep");
+  // Nothing happened: no request, no lock, no cache.
+  const untouched = () => {
+    expect(gh.log).toEqual([]);
+    expect(existsSync(cache)).toBe(false);
+  };
+  return { gh, app, env: full, cache, untouched };
+}
+
+describe("every bad setting is USAGE before any I/O, through every front door", () => {
+  for (const row of rows) {
+    if (row.argv || (row.env && !row.options)) {
+      it(`${row.name}: <app>-update and upkeep update APP exit 2`, async () => {
+        const w = await world(row.env, row.unset);
+        for (const [invokedAs, argv] of [
+          [path.join(w.app.bin, "axolotlsay-update"), [...(row.argv ?? []), "--json"]],
+          ["/usr/local/bin/upkeep", ["update", "axolotlsay", ...(row.argv ?? []), "--json"]],
+        ] as const) {
+          const r = await runCliWith({ argv: [...argv], env: w.env, invokedAs });
+          expect(r.code, `${invokedAs}: ${r.stdout}`).toBe(2);
+          expect(r.json?.error).toMatchObject({ code: "USAGE", message: expect.stringContaining(row.names) });
+          w.untouched();
+        }
+      });
+    }
+    if (row.options || row.env) {
+      it(`${row.name}: update() and checkForUpdate() reject with USAGE`, async () => {
+        const w = await world(row.env, row.unset);
+        const options: UpdaterOptions = { app: "axolotlsay", env: w.env, cacheDir: w.cache, ...row.options };
+        for (const call of [update, checkForUpdate]) {
+          await expect(call(options)).rejects.toMatchObject({ code: "USAGE", message: expect.stringContaining(row.lib ?? row.names) });
+        }
+        w.untouched();
+      });
+    }
+  }
+
+  it("an app name that cannot be one: APP_NAME for <app>-update (AXOUPDATER_APP_NAME), USAGE for upkeep update APP", async () => {
+    const w = await world();
+    const app = await runCliWith({ argv: ["--json"], env: { ...w.env, AXOUPDATER_APP_NAME: "../axolotlsay" }, invokedAs: path.join(w.app.bin, "axolotlsay-update") });
+    expect([app.code, app.json?.error.code]).toEqual([2, "APP_NAME"]);
+    const machine = await runCliWith({ argv: ["update", "../axolotlsay", "--json"], env: w.env, invokedAs: "/usr/local/bin/upkeep" });
+    expect([machine.code, machine.json?.error.code]).toEqual([2, "USAGE"]);
+    expect(machine.json?.error.message).toContain('"../axolotlsay"');
+    w.untouched();
+  });
+
+  it("text mode: the same error on stderr, nothing on stdout, no 'Checking for updates...' first", async () => {
+    const w = await world({ AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" });
+    const app = await runCliWith({ argv: [], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update") });
+    expect([app.code, app.stdout]).toEqual([2, ""]);
+    expect(app.stderr).toMatch(/^error\[USAGE\]: AXOLOTLSAY_INSTALLER_GHE_BASE_URL is not a URL/);
+    const machine = await runCliWith({ argv: ["check"], env: w.env, invokedAs: "/usr/local/bin/upkeep" });
+    expect([machine.code, machine.stdout]).toEqual([2, ""]);
+    expect(machine.stderr).toMatch(/^error\[USAGE\]: AXOLOTLSAY_INSTALLER_GHE_BASE_URL is not a URL/);
+    w.untouched();
+  });
+});
+
+describe("a mirror chosen for the run: the GitHub base variables are not judged", () => {
+  // [how the mirror is chosen: extra argv, extra env]
+  const ways: [string, string[], Record<string, string>][] = [
+    ["--source", ["--source", "/nonexistent/mirror"], {}],
+    ["UPKEEP_SOURCE", [], { UPKEEP_SOURCE: "/nonexistent/mirror" }],
+    ["<APP>_UPKEEP_SOURCE", [], { AXOLOTLSAY_UPKEEP_SOURCE: "/nonexistent/mirror" }],
+  ];
+  for (const [how, argv, env] of ways) {
+    it(`${how}: a bad base URL is not an error (the mirror's own failure is)`, async () => {
+      const w = await world({ AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url", ...env });
+      const r = await runCliWith({ argv: ["--check", "--json", ...argv], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update") });
+      expect(r.json?.error.code).not.toBe("USAGE");
+      expect(r.json?.error.message).toContain("/nonexistent/mirror");
+      await expect(checkForUpdate({ app: "axolotlsay", env: w.env, cacheDir: w.cache, ...(argv.length ? { source: "/nonexistent/mirror" } : {}) })).rejects.not.toMatchObject({ code: "USAGE" });
+    });
+  }
+
+  it("a receipt that names a mirror: the variables are still judged up front (known only once the receipt is read)", async () => {
+    const gh = await startFakeGithub({ releases: [] });
+    const app = installedApp({ receipt: { source: { app_name: "axolotlsay", name: "axolotlsay", owner: "axodotdev", release_type: "mirror", url: "/nonexistent/mirror" } } });
+    const r = await runCliWith({ argv: ["--check", "--json"], env: { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" }, invokedAs: path.join(app.bin, "axolotlsay-update") });
+    expect([r.code, r.json?.error.code]).toEqual([2, "USAGE"]);
+    expect(gh.log).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import path from "node:path";
-import { appFromHost, checkWorkingDir, frontDoorEnv, secretsToRedact, type Host } from "../config.js";
+import { appFromHost, checkWorkingDir, frontDoorEnv, resolveConfig, secretsToRedact, type Host } from "../config.js";
 import { redact } from "../core/redact.js";
-import { toUpdaterError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { helpText, parseCliArgs, type CliArgs } from "./args.js";
+import { parseCliArgs, type CliArgs } from "./args.js";
+import { helpText } from "./help.js";
+import { jitter } from "./jitter.js";
 import type { Output } from "./output.js";
 import { createSpinner } from "./progress.js";
-import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "./report.js";
+import { appDocument, emptyOutcome, failOutcome, outcomeExitCode, outcomeText, type Outcome } from "./report.js";
 
 /**
  * The `<app>-update` command line: arguments → library call → messages and exit status. Human text goes
@@ -17,7 +18,7 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
   const fromEnv = frontDoorEnv(host);
   const wantsJson = host.argv.includes("--json");
   const color = host.stderrIsTTY && !fromEnv.noColor;
-  const outcome: Outcome = { app: null, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
+  const outcome: Outcome = emptyOutcome(null);
   let args: CliArgs | undefined;
   // Known before the app is: a message about a bad environment must not print a token either.
   let secrets = secretsToRedact(undefined, undefined, host.env);
@@ -39,7 +40,6 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
     secrets = secretsToRedact(app, args.token, host.env);
     checkWorkingDir(host.env, host);
     const chatty = !args.quiet && !args.json;
-    if (chatty) say("Checking for updates...");
     // A spinner only for people watching a terminal: never in pipes, --quiet or --json.
     spinner = chatty && host.stderrIsTTY ? createSpinner((t) => out.stderr(t)) : undefined;
     const options = {
@@ -50,7 +50,6 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
       ...(args.source ? { source: args.source } : {}),
-      executablePath: await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, fromEnv.path, host.platform),
       env: host.env,
       platform: host.platform,
       cwd: host.cwd,
@@ -78,11 +77,15 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
         ...(spinner ? { progress: spinner.update } : {}),
       },
     };
+    // Every setting judged before anything is read, waited for or sent (the library judges them again).
+    resolveConfig(options, host);
+    if (chatty) say("Checking for updates...");
     if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
+    const executablePath = await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, fromEnv.path, host.platform);
     // Loaded only once there is work to do: --help, -V and usage errors stay fast.
     const { checkForUpdate, update } = await import("../update/index.js");
     if (args.check) {
-      const r = await checkForUpdate(options);
+      const r = await checkForUpdate({ ...options, executablePath });
       Object.assign(outcome, {
         // The receipt's own spelling of the name (Windows matches AXOLOTLSAY-UPDATE.EXE in any case).
         app: r.app,
@@ -94,41 +97,21 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
         warnings: r.warnings,
       });
     } else {
-      const r = await update(options);
+      const r = await update({ ...options, executablePath });
       Object.assign(outcome, { app: r.app, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
     }
   } catch (caught) {
-    const error = toUpdaterError(caught);
-    outcome.result = "failed";
-    // Warnings gathered before the failure (the library attaches them to the error).
-    if (Array.isArray(error.details.warnings)) outcome.warnings = error.details.warnings as Outcome["warnings"];
-    outcome.error = {
-      code: error.code,
-      message: redact(error.message, secrets),
-      hint: error.hint ? redact(error.hint, secrets) : null,
-      ...(Array.isArray(error.details.restored) ? { restored: error.details.restored as string[] } : {}),
-    };
+    failOutcome(outcome, caught, secrets);
   }
 
   spinner?.pause();
   outcome.warnings = outcome.warnings.map((w) => ({ ...w, message: redact(w.message, secrets) }));
   if (args?.json ?? wantsJson) {
-    out.stdout(`${JSON.stringify(outcomeJson(outcome))}\n`);
+    out.stdout(`${JSON.stringify(appDocument(outcome))}\n`);
   } else {
     for (const line of outcomeText(outcome, args?.quiet ?? false)) {
       say(color && line.startsWith("error[") ? `\u001b[31m${line}\u001b[0m` : line);
     }
   }
   return outcomeExitCode(outcome);
-}
-
-// Waits `seconds` (or until interrupted).
-function jitter(seconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, seconds * 1000);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

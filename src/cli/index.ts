@@ -11,10 +11,13 @@ export type { Output } from "./output.js";
  * as anything else, or with AXOUPDATER_APP_NAME set, the `<app>-update` of one app. Returns the exit status.
  */
 export async function runCli(host: Host, out: Output): Promise<number> {
+  if (runsAsMachine(host)) return (await import("./machine/index.js")).runMachine(host, out);
+  return runAppUpdate(host, out);
+}
+
+/** True when the executable is `upkeep` under its own name (and AXOUPDATER_APP_NAME is not set). */
+export function runsAsMachine(host: Pick<Host, "invokedAs" | "platform" | "env" | "home" | "cwd">): boolean {
   const program = path.basename(host.invokedAs);
   const stem = program.replace(host.platform === "win32" ? /\.exe$/i : /\.exe$/, "");
-  if ((host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && !frontDoorEnv(host).appNameSet) {
-    return (await import("./machine/index.js")).runMachine(host, out);
-  }
-  return runAppUpdate(host, out);
+  return (host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && !frontDoorEnv(host).appNameSet;
 }

@@ -1,11 +1,14 @@
 import { processSecrets, readHost } from "../config.js";
 import { redact } from "../core/redact.js";
-import { runCli } from "./index.js";
+import { runCli, runsAsMachine } from "./index.js";
+import { SCHEMA } from "./report.js";
 
 // Entry point of the single executable and of `node dist/upkeep.cjs`. No stack trace ever reaches the user.
 // With --json, even a crash prints its one JSON object on stdout (unless one was printed already).
 const wantsJson = process.argv.slice(2).includes("--json");
 let printedJson = false;
+// `upkeep <command>` prints its envelope even for a crash; <app>-update its one object.
+let machine = false;
 
 function crash(error: unknown): void {
   const message = redact(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, processSecrets());
@@ -16,7 +19,10 @@ function crash(error: unknown): void {
   } else if (!printedJson) {
     printedJson = true;
     const error = { code: "INTERNAL", message, hint };
-    process.stdout.write(`${JSON.stringify({ app: null, result: "failed", old_version: null, new_version: null, tag: null, install_prefix: null, warnings: [], error })}\n`);
+    const doc = machine
+      ? { schema: SCHEMA, command: null, results: [], ok: false, error }
+      : { schema: SCHEMA, app: null, result: "failed", old_version: null, new_version: null, tag: null, install_prefix: null, warnings: [], error };
+    process.stdout.write(`${JSON.stringify(doc)}\n`);
   }
 }
 
@@ -35,6 +41,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 async function main(): Promise<number> {
   const host = readHost();
+  machine = runsAsMachine(host);
   // Started in a directory that was since deleted: move to the fallback (HOME or /), so that children
   // (the installer, the checks of the new binaries) and relative paths work. The CLI still knows, for
   // AXOUPDATER_CONFIG_WORKING_DIR.

@@ -1,21 +1,40 @@
-// Output rendering for people: the closing lines, the --json document and the exit status of a run.
-import { exitCodeFor, type ErrorCode } from "../errors.js";
+// Output rendering for people and scripts: the closing lines, the JSON documents and the exit status of a run.
+import { redact } from "../core/redact.js";
+import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError } from "../errors.js";
 import type { Warning } from "../types.js";
 
-/** The outcome of one CLI run, whatever happened. */
+/** The `schema` of every JSON document either front door prints. */
+export const SCHEMA = "upkeep/1";
+
+/** What one app's run came to: `installed` (list), `ok`/`problems` (doctor), the rest check and update. */
+export type Result = "updated" | "up_to_date" | "update_available" | "would_update" | "failed" | "installed" | "ok" | "problems";
+
+/** The error of a failed outcome; `restored` lists the files put back after a failed install. */
+export interface OutcomeError {
+  code: ErrorCode;
+  message: string;
+  hint: string | null;
+  restored?: string[];
+}
+
+/** The outcome of one app in one CLI run, whatever happened. */
 export interface Outcome {
   app: string | null;
-  result: "updated" | "up_to_date" | "update_available" | "would_update" | "failed";
+  result: Result;
   oldVersion: string | null;
   newVersion: string | null;
   tag: string | null;
   installPrefix: string | null;
   warnings: Warning[];
-  /** `restored` lists the files put back after a failed install. */
-  error: { code: ErrorCode; message: string; hint: string | null; restored?: string[] } | null;
+  error: OutcomeError | null;
 }
 
-/** The `--json` document: one object, snake_case keys, the same shape on success and failure. */
+/** An outcome with nothing known yet. */
+export function emptyOutcome(app: string | null): Outcome {
+  return { app, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
+}
+
+/** The per-app JSON object, the same in every document: snake_case keys, the same shape on success and failure. */
 export function outcomeJson(o: Outcome): Record<string, unknown> {
   return {
     app: o.app,
@@ -29,10 +48,56 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
   };
 }
 
+/** `<app>-update --json`: the per-app object itself, with the schema. */
+export function appDocument(o: Outcome): Record<string, unknown> {
+  return { schema: SCHEMA, ...outcomeJson(o) };
+}
+
+/** Every `upkeep <command> --json`: one envelope; `error` is a failure of the whole run (bad arguments). */
+export function machineDocument(command: string | null, results: readonly Record<string, unknown>[], error: UpdaterError | null): Record<string, unknown> {
+  const failed = error !== null || results.some((r) => r.result === "failed" || r.result === "problems");
+  return { schema: SCHEMA, command, results, ok: !failed, error: error ? errorJson(error, []) : null };
+}
+
+/** An error as the JSON documents carry it, its text redacted. */
+export function errorJson(e: UpdaterError, secrets: readonly string[]): OutcomeError {
+  return {
+    code: e.code,
+    message: redact(e.message, [...secrets]),
+    hint: e.hint ? redact(e.hint, [...secrets]) : null,
+    ...(Array.isArray(e.details.restored) ? { restored: e.details.restored as string[] } : {}),
+  };
+}
+
+/**
+ * Marks `o` failed by `caught`, keeping what the run had learnt before it failed: the warnings
+ * (`details.warnings`) and the versions, tag and prefix (`details.known`, from the library).
+ */
+export function failOutcome(o: Outcome, caught: unknown, secrets: readonly string[]): Outcome {
+  const e = toUpdaterError(caught);
+  o.result = "failed";
+  o.error = errorJson(e, secrets);
+  if (Array.isArray(e.details.warnings)) o.warnings = e.details.warnings as Warning[];
+  const known = (e.details.known ?? {}) as Partial<Record<"oldVersion" | "newVersion" | "tag" | "installPrefix", string>>;
+  o.oldVersion = known.oldVersion ?? o.oldVersion;
+  o.newVersion = known.newVersion ?? o.newVersion;
+  o.tag = known.tag ?? o.tag;
+  o.installPrefix = known.installPrefix ?? o.installPrefix;
+  return o;
+}
+
 /** Exit status: 0 done or nothing to do, 100 when `--check` found an update, else the error's class. */
 export function outcomeExitCode(o: Outcome): number {
   if (o.error) return exitCodeFor(o.error.code);
   return o.result === "update_available" ? 100 : 0;
+}
+
+/** Exit status of several apps: the worst error's class (2 over 1), else 100 when any update is available, else 0. */
+export function outcomesExitCode(outcomes: readonly Outcome[]): number {
+  const codes = outcomes.map(outcomeExitCode);
+  const failed = codes.filter((c) => c !== 0 && c !== 100);
+  if (failed.length) return Math.max(...failed);
+  return codes.includes(100) ? 100 : 0;
 }
 
 /**
@@ -62,6 +127,8 @@ export function outcomeText(o: Outcome, quiet: boolean): string[] {
         lines.push(`error[${o.error.code}]: ${o.error.message}`);
         if (o.error.hint) lines.push(`hint: ${o.error.hint}`);
       }
+      break;
+    default:
       break;
   }
   return lines;

@@ -35,3 +35,17 @@ function judge(app: string, fileName: string, from: "env" | "file"): AppNameResu
   if (app === "axoupdater") return { ok: false, reason: "axoupdater", fileName };
   return { ok: true, app, from };
 }
+
+/**
+ * Why `name` cannot be an app's name, or undefined when it can: it becomes file names (`<app>-receipt.json`,
+ * `<app>-update`) and variable names, so no path separators, `.`/`..`, whitespace, control or Windows-reserved
+ * characters.
+ */
+export function appNameProblem(name: string): string | undefined {
+  if (name === "") return "it is empty";
+  if (name === "." || name === "..") return "it is a directory name";
+  if (/[/\\]/.test(name)) return "it contains a path separator";
+  if (/[\s\u0000-\u001f\u007f:*?"<>|]/.test(name)) return "it contains whitespace, a control character or one of : * ? \" < > |";
+  if (name.length > 200) return "it is longer than 200 characters";
+  return undefined;
+}

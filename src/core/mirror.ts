@@ -131,3 +131,21 @@ function dirUrl(dir: string, cwd: string, platform: Platform): string {
   const abs = (windows ? path.win32 : path.posix).resolve(cwd, dir);
   return pathToFileURL(abs, { windows }).href;
 }
+
+/**
+ * Why `source` cannot be a mirror, or undefined when it can: an http(s) URL, or a directory path (also
+ * written as a file: URL). Any other scheme (`ftp:`, `s3:`) is refused before anything is read.
+ */
+export function mirrorSourceProblem(source: string, platform: Platform): string | undefined {
+  if (source.trim() === "") return "it is empty";
+  if (!isUrl(source, platform)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    return "it is not a valid URL";
+  }
+  if (url.protocol === "http:" || url.protocol === "https:") return url.hostname ? undefined : "the URL names no host";
+  if (url.protocol === "file:") return undefined;
+  return `its scheme "${url.protocol}" is neither http(s) nor a directory path`;
+}

@@ -95,6 +95,16 @@ export async function appsWithReceipts(roots: readonly string[]): Promise<string
   return [...apps].sort();
 }
 
+/** The apps with a receipt file directly in `dir` (`<dir>/<app>-receipt.json`, the AXOUPDATER_CONFIG_* layout), sorted. */
+export async function appsWithReceiptFiles(dir: string): Promise<string[]> {
+  const apps: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const app = name.endsWith("-receipt.json") ? name.slice(0, -"-receipt.json".length) : "";
+    if (app && (await stat(path.join(dir, name)).then((s) => s.isFile(), () => false))) apps.push(app);
+  }
+  return apps.sort();
+}
+
 async function isDir(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory();

@@ -27,9 +27,12 @@ export async function loadReceipt(options: UpdaterOptions = {}): Promise<LoadedR
 /** Looks up the release the request selects and says whether it is an update; changes nothing. */
 export async function checkForUpdate(options: UpdaterOptions = {}): Promise<CheckResult> {
   const config = resolveConfig(options);
-  return withHttp(config, async (http) => {
+  const known: Known = {};
+  return withHttp<CheckResult>(config, async (http) => {
     const loaded = await readReceipt(config);
+    known.oldVersion = loaded.receipt.version;
     const where = await locate(config, loaded);
+    Object.assign(known, { installPrefix: where.installRoot, warnings: where.warnings });
     const s = await selectRelease(config, http, loaded, where.warnings);
     where.warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
     return {
@@ -41,7 +44,7 @@ export async function checkForUpdate(options: UpdaterOptions = {}): Promise<Chec
       receiptPath: loaded.path,
       warnings: where.warnings,
     };
-  });
+  }).catch((error: unknown) => Promise.reject(withKnown(error, known)));
 }
 
 /**
@@ -51,15 +54,20 @@ export async function checkForUpdate(options: UpdaterOptions = {}): Promise<Chec
  */
 export async function update(options: UpdaterOptions = {}): Promise<UpdateResult> {
   const config = resolveConfig(options);
-  return withHttp(config, async (http) => {
+  const known: Known = {};
+  return withHttp<UpdateResult>(config, async (http) => {
     let loaded = await readReceipt(config);
+    known.oldVersion = loaded.receipt.version;
     const where = await locate(config, loaded);
     const { warnings } = where;
+    Object.assign(known, { installPrefix: where.installRoot, warnings });
     await preflight(config, loaded, where);
     const lock = await takeLock(config);
     try {
       loaded = await afterLock(config, where, loaded, lock, warnings);
+      known.oldVersion = loaded.receipt.version;
       const s = await selectRelease(config, http, loaded, warnings);
+      Object.assign(known, { newVersion: s.release.version, tag: s.release.tag });
       const base = {
         app: config.app,
         oldVersion: loaded.receipt.version,
@@ -76,12 +84,10 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
       const written = await install(config, http, loaded, where, s.plan, s.release, warnings);
       warnings.push(...shadowWarnings(config, where.binDir, written.binaries));
       return { ...base, result: "updated" };
-    } catch (error) {
-      throw withWarnings(error, warnings);
     } finally {
       await lock?.release();
     }
-  });
+  }).catch((error: unknown) => Promise.reject(withKnown(error, known)));
 }
 
 // Fetches (or takes AXOUPDATER_INSTALLER_PATH's) installer, stages it privately, runs it as a transaction.
@@ -106,8 +112,21 @@ async function install(config: Config, http: Http, loaded: LoadedReceipt, where:
   }
 }
 
-// A failure keeps the warnings gathered before it, in `details.warnings` (the CLI's --json reports them).
-function withWarnings(error: unknown, warnings: Warning[]): unknown {
-  if (UpdaterError.is(error) && warnings.length > 0 && error.details.warnings === undefined) error.details.warnings = [...warnings];
+/** What a run had found out when it failed. */
+interface Known {
+  oldVersion?: string;
+  newVersion?: string;
+  tag?: string;
+  installPrefix?: string;
+  warnings?: Warning[];
+}
+
+// A failure keeps what was known before it: the warnings gathered in `details.warnings`, the versions, tag
+// and prefix in `details.known` (the CLI's --json reports them instead of nulls).
+function withKnown(error: unknown, known: Known): unknown {
+  if (!UpdaterError.is(error)) return error;
+  const { warnings, ...rest } = known;
+  if (warnings?.length && error.details.warnings === undefined) error.details.warnings = [...warnings];
+  if (Object.keys(rest).length && error.details.known === undefined) error.details.known = rest;
   return error;
 }

@@ -173,6 +173,7 @@ describe("cli: --check, --dry-run and --json", () => {
     const r = await w.run(["--dry-run", "--json"]);
     expect(r.code).toBe(0);
     expect(r.json).toEqual({
+      schema: "upkeep/1",
       app: "axolotlsay",
       result: "would_update",
       old_version: "1.0.0",
@@ -202,8 +203,16 @@ describe("cli: --check, --dry-run and --json", () => {
     const w = await world();
     const r = await w.run(["--json", "--version", "7.7.7"]);
     expect(r.code).toBe(1);
-    expect(r.json).toMatchObject({ app: "axolotlsay", result: "failed", error: { code: "RELEASE_NOT_FOUND" } });
-    expect(Object.keys(r.json ?? {})).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+    // The versions and prefix known before the failure are kept, not nulled.
+    expect(r.json).toMatchObject({ app: "axolotlsay", result: "failed", old_version: "1.0.0", new_version: null, install_prefix: w.app.prefix, error: { code: "RELEASE_NOT_FOUND" } });
+    expect(Object.keys(r.json ?? {})).toEqual(["schema", "app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+  });
+
+  it("a failed install keeps the release it was installing (new_version, tag) in the JSON", async () => {
+    const w = await world({ gh: { releases: [fakeRelease("2.0.0", { prelude: "exit 3" })] } });
+    const r = await w.run(["--json"]);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ schema: "upkeep/1", result: "failed", old_version: "1.0.0", new_version: "2.0.0", tag: "v2.0.0", install_prefix: w.app.prefix, error: { code: "INSTALLER_FAILED" } });
   });
 
   it("a failure keeps the warnings gathered before it (JSON and text)", async () => {

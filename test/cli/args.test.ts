@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { helpText, parseCliArgs } from "../../src/cli/args.js";
+import { parseCliArgs, parseMachineArgs } from "../../src/cli/args.js";
 import { UpdaterError } from "../../src/errors.js";
 
 describe("parseCliArgs", () => {
@@ -29,7 +29,21 @@ describe("parseCliArgs", () => {
     [["install"], "unexpected argument 'install'"],
     [["update", "now"], "unexpected argument 'now'"],
     [["--version", "1.0"], "is not a semantic version"],
-    [["--version"], "argument missing"],
+    [["--version"], "--version needs a value: the version to install"],
+    [["--version", "--json"], "--version needs a value"],
+    [["--tag"], "--tag needs a value (TAG)"],
+    [["--tag", "--json"], "write --tag=--json"],
+    [["--json=1"], "--json takes no value"],
+    [["--tag", "a", "--tag", "b"], "--tag is given more than once"],
+    [["--dry-rn"], "unknown option '--dry-rn' (did you mean '--dry-run'?)"],
+    [["--verison", "1.0.0"], "(did you mean '--version'?)"],
+    [["-dry-run"], "unknown option '-dry-run' (did you mean '--dry-run'?)"],
+    [["-qx"], "unknown option '-x'"],
+    [["--all"], "'upkeep update --all' updates every app"],
+    [["--timeout", "1e3"], '--timeout "1e3" is not a number of seconds'],
+    [["--timeout", "0x10"], "--timeout"],
+    [["--jitter", "1e3"], '--jitter "1e3"'],
+    [["--token="], "--token needs a value"],
     [["--timeout", "soon"], "--timeout"],
     [["--timeout", "0"], "--timeout"],
     [["--check", "--dry-run"], "cannot be used together"],
@@ -49,12 +63,54 @@ describe("parseCliArgs", () => {
   }
 });
 
-describe("helpText", () => {
-  it("names the program as invoked and lists every flag", () => {
-    const text = helpText("axolotlsay-update", "0.1.0");
-    expect(text).toContain("Usage: axolotlsay-update [update] [OPTIONS]");
-    for (const flag of ["--tag", "--version", "--prerelease", "--check", "--dry-run", "--json", "--quiet", "--verbose", "--token", "--timeout", "--force", "--updater-version", "--help"]) {
-      expect(text).toContain(flag);
-    }
-  });
+describe("parseMachineArgs", () => {
+  // [argv, expected subset]
+  const ok: [string[], Record<string, unknown>][] = [
+    [["list"], { command: "list", apps: [], all: false }],
+    [["check", "--all", "--json"], { command: "check", all: true, json: true }],
+    [["update", "hello", "--version", "1.0.0"], { command: "update", apps: ["hello"], request: { kind: "version", version: "1.0.0" } }],
+    [["update", "hello", "--tag", "v1"], { request: { kind: "tag", tag: "v1" } }],
+    [["update", "--prerelease", "--force", "--dry-run"], { request: { kind: "prerelease" }, force: true, dryRun: true }],
+    [["update", "a", "b", "a"], { apps: ["a", "b"] }],
+    [["--version"], { updaterVersion: true, command: undefined }],
+    [["--version", "--json"], { updaterVersion: true }],
+    [["-V"], { updaterVersion: true }],
+    [["update", "-V"], { updaterVersion: true }],
+    [["--help"], { help: true }],
+    [["doctor", "--timeout", "2.5", "--source", "https://m"], { timeoutSeconds: 2.5, source: "https://m" }],
+  ];
+  for (const [argv, want] of ok) it(JSON.stringify(argv), () => expect(parseMachineArgs(argv)).toMatchObject(want));
+
+  // [argv, message substring] — all USAGE
+  const bad: [string[], string][] = [
+    [[], "name a command"],
+    [["updte"], "unknown command 'updte' (did you mean 'update'?)"],
+    [["frobnicate"], "unknown command 'frobnicate'; the commands are"],
+    [["update", "--version", "1.0.0"], "name exactly one APP"],
+    [["update", "a", "b", "--version", "1.0.0"], "name exactly one APP"],
+    [["update", "--all", "--tag", "v1"], "name exactly one APP"],
+    [["update", "--version"], "--version needs a value: the version to install, as in 'upkeep update APP --version 1.2.3'"],
+    [["check", "--dry-run"], "--dry-run does not apply to 'upkeep check' (only to: update)"],
+    [["list", "--force"], "--force does not apply to 'upkeep list'"],
+    [["doctor", "--version", "1.0.0", "a"], "--version does not apply to 'upkeep doctor'"],
+    [["check", "--check"], "checking is a command, 'upkeep check'"],
+    [["update", "--dry-rn"], "did you mean '--dry-run'?"],
+    [["update", "--all", "a"], "name apps or pass --all, not both"],
+    [["update", "../x"], "is not an app name"],
+    [["check", "--timeout", "1e3"], '--timeout "1e3"'],
+    [["check", "--jitter", "-1"], "--jitter needs a value"],
+    [["update", "-q", "-v"], "cannot be used together"],
+    [["update", "a", "--tag", "v1", "--version", "1.0.0"], "mutually exclusive"],
+  ];
+  for (const [argv, message] of bad) {
+    it(`${JSON.stringify(argv)} → USAGE`, () => {
+      try {
+        parseMachineArgs(argv);
+        expect.fail("accepted");
+      } catch (e) {
+        expect(UpdaterError.is(e) && e.code).toBe("USAGE");
+        expect((e as Error).message).toContain(message);
+      }
+    });
+  }
 });

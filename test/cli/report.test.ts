@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { outcomeExitCode, outcomeJson, outcomeText, type Outcome } from "../../src/cli/report.js";
+import { appDocument, emptyOutcome, failOutcome, machineDocument, outcomeExitCode, outcomesExitCode, outcomeJson, outcomeText, type Outcome } from "../../src/cli/report.js";
+import { UpdaterError, WARNING_CODES } from "../../src/errors.js";
 
 const base: Outcome = { app: "axolotlsay", result: "updated", oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p", warnings: [], error: null };
 
@@ -27,11 +29,42 @@ describe("outcome rendering", () => {
     expect(outcomeExitCode({ ...o, error: { code: "NETWORK", message: "m", hint: null } })).toBe(1);
   });
   it("warnings are shown unless quiet", () => {
-    const o = { ...base, warnings: [{ code: "NO_CHECKSUM", message: "no sum" }] };
+    const o: Outcome = { ...base, warnings: [{ code: "NO_CHECKSUM", message: "no sum" }] };
     expect(outcomeText(o, false)[0]).toBe("warning: no sum");
     expect(outcomeText(o, true)).toEqual(["New release 2.0.0 installed!"]);
   });
   it("JSON has exactly the documented keys", () => {
     expect(Object.keys(outcomeJson(base))).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+  });
+  it("<app>-update's document: the schema, then the per-app object", () => {
+    expect(Object.keys(appDocument(base))).toEqual(["schema", "app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+    expect(appDocument(base).schema).toBe("upkeep/1");
+  });
+  it("upkeep's envelope: schema, command, results, ok, error", () => {
+    const doc = machineDocument("check", [outcomeJson(base)], null);
+    expect(doc).toEqual({ schema: "upkeep/1", command: "check", results: [outcomeJson(base)], ok: true, error: null });
+    expect(machineDocument("update", [outcomeJson({ ...base, result: "failed" })], null).ok).toBe(false);
+    expect(machineDocument(null, [], new UpdaterError("USAGE", "bad", { hint: "h" }))).toMatchObject({ ok: false, error: { code: "USAGE", message: "bad", hint: "h" } });
+  });
+  it("a failure keeps the versions, tag, prefix and warnings the library knew, and redacts", () => {
+    const e = new UpdaterError("INSTALLER_FAILED", "died with s3cret", { details: { known: { oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p" }, warnings: [{ code: "NO_CHECKSUM", message: "m" }], restored: ["/p/bin/x"] } });
+    const o = failOutcome(emptyOutcome("x"), e, ["s3cret"]);
+    expect(o).toEqual({ app: "x", result: "failed", oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p", warnings: [{ code: "NO_CHECKSUM", message: "m" }], error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"] } });
+  });
+  it("several apps: the worst failure's status, else 100 when any update is available", () => {
+    const failed = (code: "USAGE" | "NETWORK"): Outcome => ({ ...base, result: "failed", error: { code, message: "m", hint: null } });
+    expect(outcomesExitCode([base, { ...base, result: "update_available" }])).toBe(100);
+    expect(outcomesExitCode([{ ...base, result: "update_available" }, failed("NETWORK")])).toBe(1);
+    expect(outcomesExitCode([failed("NETWORK"), failed("USAGE")])).toBe(2);
+    expect(outcomesExitCode([])).toBe(0);
+  });
+});
+
+describe("warning codes", () => {
+  it("every warning code is documented in the README's warning table, and the table lists no other", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Warning codes"), readme.indexOf("### Error codes"));
+    const rows = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual([...WARNING_CODES]);
   });
 });

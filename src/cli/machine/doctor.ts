@@ -7,21 +7,34 @@ import { httpSettingsFor } from "../../update/http.js";
 import { checkForUpdate } from "../../update/index.js";
 import { locate, readReceipt, shadowWarnings } from "../../update/locate.js";
 import type { MachineOutput } from "../output.js";
+import { emptyOutcome, errorJson, machineDocument, outcomeJson, type Outcome } from "../report.js";
 
 type Check = { name: string; status: "ok" | "warn" | "fail"; message: string };
 
-/** `upkeep doctor`: receipt, binaries, updater, PATH, source and token, checked for each app. */
+/**
+ * `upkeep doctor`: receipt, binaries, updater, PATH, source and token, checked for each app. Each app's
+ * result is `ok` or `problems` (any check failed; `error` is the first failure with an error code).
+ */
 export async function doctor(host: Host, out: MachineOutput, json: boolean, apps: readonly string[], base: (app: string) => UpdaterOptions): Promise<number> {
-  const reports: { app: string; ok: boolean; checks: Check[] }[] = [];
+  const reports: { outcome: Outcome; checks: Check[] }[] = [];
   for (const app of apps) {
     const checks: Check[] = [];
+    const outcome = emptyOutcome(app);
     const add = (name: string, status: Check["status"], message: string): void => void checks.push({ name, status, message });
+    const failed = (name: string, caught: unknown): void => {
+      const e = toUpdaterError(caught);
+      outcome.error ??= errorJson(e, []);
+      add(name, "fail", `${e.code}: ${e.message}`);
+    };
     const options = base(app);
-    const config = resolveConfig(options, host);
+    // A bad GitHub base is reported by the source and token checks, not thrown here.
+    const config = resolveConfig(options, host, { githubBase: "when-used" });
     try {
       const loaded = await readReceipt(config);
       add("receipt", "ok", `${loaded.path}: ${app} ${loaded.receipt.version}`);
+      outcome.oldVersion = loaded.receipt.version;
       const where = await locate(config, loaded);
+      outcome.installPrefix = where.installRoot;
       const bins = loaded.receipt.binaries.map((b) => path.join(where.binDir, b));
       const missing = [];
       for (const b of bins) if (!(await isExecutable(b))) missing.push(b);
@@ -37,30 +50,30 @@ export async function doctor(host: Host, out: MachineOutput, json: boolean, apps
       const shadows = shadowWarnings(config, where.binDir, loaded.receipt.binaries);
       add("path", shadows.length ? "warn" : "ok", shadows.length ? shadows.map((s) => s.message).join(" ") : `${where.binDir} is not shadowed on PATH`);
     } catch (caught) {
-      const e = toUpdaterError(caught);
-      add("receipt", "fail", `${e.code}: ${e.message}`);
+      failed("receipt", caught);
     }
     if (!checks.some((c) => c.name === "receipt" && c.status === "fail")) {
       try {
         const r = await checkForUpdate({ ...options, hooks: {} });
+        Object.assign(outcome, { app: r.app, newVersion: r.release.version, tag: r.release.tag, warnings: r.warnings });
         add("source", "ok", `reachable: latest ${r.release.version} (${r.updateAvailable ? "update available" : "up to date"})`);
       } catch (caught) {
-        const e = toUpdaterError(caught);
-        add("source", "fail", `${e.code}: ${e.message}`);
+        failed("source", caught);
       }
       add("token", ...(await tokenStatus(config)));
     }
-    reports.push({ app, ok: !checks.some((c) => c.status === "fail"), checks });
+    outcome.result = checks.some((c) => c.status === "fail") ? "problems" : "ok";
+    reports.push({ outcome, checks });
   }
   if (json) {
-    out.json({ apps: reports, ok: reports.every((r) => r.ok) });
+    out.json(machineDocument("doctor", reports.map((r) => ({ ...outcomeJson(r.outcome), checks: r.checks })), null));
   } else {
     for (const r of reports) {
-      out.stdout(`${r.app}: ${r.ok ? "ok" : "PROBLEMS"}\n`);
+      out.stdout(`${r.outcome.app}: ${r.outcome.result === "ok" ? "ok" : "PROBLEMS"}\n`);
       for (const c of r.checks) out.stdout(`  [${c.status}] ${c.name.padEnd(8)} ${c.message}\n`);
     }
   }
-  return reports.every((r) => r.ok) ? 0 : 1;
+  return reports.every((r) => r.outcome.result === "ok") ? 0 : 1;
 }
 
 // Where the token comes from (never its value) and GitHub's rate limit, from /rate_limit (which GitHub
@@ -68,7 +81,12 @@ export async function doctor(host: Host, out: MachineOutput, json: boolean, apps
 async function tokenStatus(config: Config): Promise<[Check["status"], string]> {
   if (config.source) return ["ok", "not needed for a mirror"];
   const from = config.token?.from;
-  const api = config.githubApiBase();
+  let api: string;
+  try {
+    api = config.githubApiBase();
+  } catch (caught) {
+    return ["fail", toUpdaterError(caught).message];
+  }
   const http = await createHttp({ ...httpSettingsFor(config), attempts: 1, cacheDir: undefined, verbose: undefined });
   try {
     const res = await http.get(`${api}/rate_limit`, { accept: "application/vnd.github+json" });

@@ -1,45 +1,47 @@
 import { resolveConfig, type Host } from "../../config.js";
-import { toUpdaterError } from "../../errors.js";
 import { executableFileSync } from "../../io/probe.js";
 import { locate, readReceipt } from "../../update/locate.js";
 import type { MachineOutput } from "../output.js";
+import { emptyOutcome, failOutcome, machineDocument, outcomeJson } from "../report.js";
 
-/** One app as `upkeep list` shows it. */
-interface Listed {
-  app: string;
-  version: string | null;
-  install_prefix: string | null;
+/** What `upkeep list` adds to the common per-app object. */
+interface ListExtra {
   source: string | null;
   receipt: string | null;
   updater: string | null;
-  error: { code: string; message: string } | null;
 }
 
-/** `upkeep list`: each app found, with its version, prefix, source, receipt and whether its updater is there. */
+/**
+ * `upkeep list`: each app found, with its version (`old_version`: the one installed), prefix, source,
+ * receipt and updater (null when missing). Rows on stdout; exit 1 when a receipt is unreadable.
+ */
 export async function list(host: Host, out: MachineOutput, json: boolean, apps: readonly string[]): Promise<number> {
-  const rows: Listed[] = [];
+  const rows: (ReturnType<typeof emptyOutcome> & ListExtra)[] = [];
   for (const app of apps) {
-    const config = resolveConfig({ app, env: host.env, platform: host.platform, cwd: host.cwd, cacheDir: host.cacheDir }, host);
+    const row = { ...emptyOutcome(app), source: null, receipt: null, updater: null } as (typeof rows)[number];
     try {
+      // No GitHub here: a bad base URL is doctor's finding, not list's.
+      const config = resolveConfig({ app, env: host.env, platform: host.platform, cwd: host.cwd, cacheDir: host.cacheDir }, host, { githubBase: "when-used" });
       const loaded = await readReceipt(config);
       const where = await locate(config, loaded);
       const { source } = loaded.receipt;
-      rows.push({
-        app,
-        version: loaded.receipt.version,
-        install_prefix: where.installRoot,
+      Object.assign(row, {
+        app: config.app,
+        result: "installed",
+        oldVersion: loaded.receipt.version,
+        installPrefix: where.installRoot,
+        warnings: where.warnings,
         source: source.releaseType === "mirror" ? `mirror ${source.url ?? "?"}` : `${source.releaseType} ${source.owner}/${source.name}`,
         receipt: loaded.path,
         updater: executableFileSync(where.updaterPath) ? where.updaterPath : null,
-        error: null,
       });
     } catch (caught) {
-      const e = toUpdaterError(caught);
-      rows.push({ app, version: null, install_prefix: null, source: null, receipt: null, updater: null, error: { code: e.code, message: e.message } });
+      failOutcome(row, caught, []);
     }
+    rows.push(row);
   }
   if (json) {
-    out.json({ apps: rows });
+    out.json(machineDocument("list", rows.map((r) => ({ ...outcomeJson(r), source: r.source, receipt: r.receipt, updater: r.updater })), null));
   } else if (rows.length === 0) {
     out.stderr("No apps with an install receipt were found for this user.\n");
   } else {
@@ -47,10 +49,9 @@ export async function list(host: Host, out: MachineOutput, json: boolean, apps: 
       out.stdout(
         r.error
           ? `${r.app}\t(receipt unreadable: ${r.error.message})\n`
-          : `${r.app}\t${r.version}\t${r.install_prefix}\t${r.source}\t${r.updater ? "updater present" : "no updater"}\n`,
+          : `${r.app}\t${r.oldVersion}\t${r.installPrefix}\t${r.source}\t${r.updater ? "updater present" : "no updater"}\n`,
       );
     }
   }
   return rows.some((r) => r.error) ? 1 : 0;
 }
-
