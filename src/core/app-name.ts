@@ -45,6 +45,7 @@ export function appNameProblem(name: string): string | undefined {
   if (name === "") return "it is empty";
   if (name === "." || name === "..") return "it is a directory name";
   if (/[/\\]/.test(name)) return "it contains a path separator";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\s\u0000-\u001f\u007f:*?"<>|]/.test(name)) return "it contains whitespace, a control character or one of : * ? \" < > |";
   if (name.length > 200) return "it is longer than 200 characters";
   return undefined;

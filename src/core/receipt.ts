@@ -25,6 +25,7 @@ const KNOWN_KEYS = new Set([
 ]);
 
 // Characters no real path contains; seeing them after JSON.parse means `\b`, `\t`, `\n`… were path separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f]/;
 
 /**
@@ -126,11 +127,11 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     if (problem) throw invalid(field, `has ${what} that is not a plain file name inside the install prefix: it ${problem}`);
   };
   for (const [field, list] of [["binaries", binaries], ["cdylibs", cdylibs], ["cstaticlibs", cstaticlibs]] as const) {
-    list.forEach((name, i) => plain(name, `${field}[${i}]`));
+    for (const [i, name] of list.entries()) plain(name, `${field}[${i}]`);
   }
   for (const [bin, list] of Object.entries(binaryAliases)) {
     plain(bin, "binary_aliases", "a key");
-    list.forEach((name, i) => plain(name, `binary_aliases.${bin}[${i}]`));
+    for (const [i, name] of list.entries()) plain(name, `binary_aliases.${bin}[${i}]`);
   }
 
   const receipt: InstallReceipt = {

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open, realpath } from "node:fs/promises";
+import { type FileHandle, open, realpath } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UpdaterError } from "../errors.js";
@@ -25,7 +25,7 @@ export async function readFileUrl(url: string, fileRoot: string, limit: number, 
   if (file !== root && !file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`)) {
     throw refuse(url, `it resolves to ${file}, outside the mirror directory ${root}`);
   }
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {

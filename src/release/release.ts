@@ -151,6 +151,7 @@ export function archiveTime(host: ReleaseHost): number | undefined {
 
 /** scripts/release.mjs: argv (without node and the script) → exit status. */
 export async function main(argv: string[], host: ReleaseHost = {}): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types it from the parseArgs assignment below
   let values;
   try {
     ({ values } = parseArgs({

@@ -42,7 +42,8 @@ export function mirrorSource(o: MirrorSourceOptions): ReleaseSource {
   };
 
   async function find(request: UpdateRequest): Promise<Release> {
-    const releases = await (index ??= load());
+    index ??= load();
+    const releases = await index;
     let found: Release | undefined;
     switch (request.kind) {
       case "latest":

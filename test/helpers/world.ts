@@ -340,7 +340,7 @@ export function runJsonProcess(file: string, args: string[], env: Record<string,
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
-    let entries;
+    let entries: import("node:fs").Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch {

@@ -1,6 +1,6 @@
 // Hostile-input rows: environment. How upkeep is started — from a deleted directory, under an odd name,
 // with a bad or missing variable, as the machine-wide `upkeep` — and what its two front doors print.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { runCliWith, type CliRun } from "../helpers/cli.js";

@@ -362,7 +362,7 @@ for (const shell of SHELLS) {
       chmodSync(path.join(w.home, "tmp"), 0o1777);
       chmodSync(path.dirname(w.out), 0o755);
       chmodSync(w.out, 0o755);
-      let r;
+      let r: Awaited<ReturnType<typeof runScript>>;
       if (isRoot) {
         chmodSync(locked, 0o755);
         r = await runScript(shell, path.join(w.out, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALL_DIR: locked }, { asNobody: true });
