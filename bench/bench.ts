@@ -56,7 +56,16 @@ async function main(): Promise<void> {
   log("building the hello-world floor");
   const helloBundle = path.join(work, "hello.cjs");
   const esbuild = await import("esbuild");
-  await esbuild.build({ entryPoints: [path.join(root, "bench", "hello.ts")], bundle: true, platform: "node", format: "cjs", target: "node22", minify: true, outfile: helloBundle, logLevel: "warning" });
+  await esbuild.build({
+    entryPoints: [path.join(root, "bench", "hello.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    minify: true,
+    outfile: helloBundle,
+    logLevel: "warning",
+  });
   const hello = await buildSea({ bundle: helloBundle, out: path.join(work, "hello"), target: HOST, cacheDir: path.join(root, ".cache", "node") });
 
   // 1. Start-up: --help, interleaved runs so both see the same machine state.
@@ -193,14 +202,34 @@ function render(r: any): string {
   const ok = (pass: boolean) => (pass ? "met" : "**missed**");
   const rows = [
     ["start-up `--help` (ms)", s(r.startup.upkeep), `floor ${s(r.startup.floor)}`, `${r.startup.ratio}× (target ≤ 1.15×: ${ok(r.startup.ratio <= 1.15)})`],
-    ["executable size", `${mb(r.size.upkeepBytes)} MB`, `bare runtime ${mb(r.size.runtimeBytes)} MB`, `${r.size.ratio}× (target ≤ 1.1×: ${ok(r.size.ratio <= 1.1)})`],
+    [
+      "executable size",
+      `${mb(r.size.upkeepBytes)} MB`,
+      `bare runtime ${mb(r.size.runtimeBytes)} MB`,
+      `${r.size.ratio}× (target ≤ 1.1×: ${ok(r.size.ratio <= 1.1)})`,
+    ],
     ["archive (.tar.xz)", `${mb(r.size.tarXzBytes)} MB`, `hello ${mb(r.size.helloBytes)} MB uncompressed`, ""],
     ["latest check", `${r.network.latestCheck.apiRequests} request(s)`, `wall ms ${s(r.network.latestCheck.wallMs)}`, `${r.latencyMs} ms latency per request`],
-    ["`--version` among 250 (v tags)", `${r.network.versionAmong250.apiRequests} request(s)`, `wall ms ${s(r.network.versionAmong250.wallMs)}`, `target ≤ 2: ${ok(r.network.versionAmong250.apiRequests <= 2)}`],
-    ["`--version` among 250 (app-v tags)", `${r.network.versionAmong250OtherTags.apiRequests} request(s)`, `wall ms ${s(r.network.versionAmong250OtherTags.wallMs)}`, "tag guess misses, then 100 per page"],
+    [
+      "`--version` among 250 (v tags)",
+      `${r.network.versionAmong250.apiRequests} request(s)`,
+      `wall ms ${s(r.network.versionAmong250.wallMs)}`,
+      `target ≤ 2: ${ok(r.network.versionAmong250.apiRequests <= 2)}`,
+    ],
+    [
+      "`--version` among 250 (app-v tags)",
+      `${r.network.versionAmong250OtherTags.apiRequests} request(s)`,
+      `wall ms ${s(r.network.versionAmong250OtherTags.wallMs)}`,
+      "tag guess misses, then 100 per page",
+    ],
     ["full update", `${r.network.fullUpdate.apiRequests} API request(s)`, `wall ms ${s(r.network.fullUpdate.wallMs)}`, "plus the installer download"],
     ["peak RSS, full update (KB)", s(r.rss.updateKb), `floor ${s(r.rss.floorKb)}`, `${r.rss.ratio}× (target ≤ 1.3×: ${ok(r.rss.ratio <= 1.3)})`],
-    ...Object.entries(r.disk).map(([n, d]: [string, any]) => [`disk, ${n} app install(s)`, `copy ${mb(d.copyBytes)} MB`, `shared ${mb(d.sharedBytes)} MB`, `${round(d.copyBytes / d.sharedBytes)}× smaller shared`]),
+    ...Object.entries(r.disk).map(([n, d]: [string, any]) => [
+      `disk, ${n} app install(s)`,
+      `copy ${mb(d.copyBytes)} MB`,
+      `shared ${mb(d.sharedBytes)} MB`,
+      `${round(d.copyBytes / d.sharedBytes)}× smaller shared`,
+    ]),
   ];
   return ["| measure | upkeep | against | result |", "|---|---|---|---|", ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 }

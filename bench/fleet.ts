@@ -58,7 +58,11 @@ async function main(): Promise<void> {
     return { total: api.length, notModified: api.filter((l) => l.status === 304).length, refused: api.filter((l) => l.status === 403).length };
   };
   const rows: { scenario: string; succeeded: number; api: number; notModified: number; refused: number; mirrorRequests: number; wallS: number }[] = [];
-  const delta = (x: ReturnType<typeof apiCounts>, y: ReturnType<typeof apiCounts>) => ({ api: y.total - x.total, notModified: y.notModified - x.notModified, refused: y.refused - x.refused });
+  const delta = (x: ReturnType<typeof apiCounts>, y: ReturnType<typeof apiCounts>) => ({
+    api: y.total - x.total,
+    notModified: y.notModified - x.notModified,
+    refused: y.refused - x.refused,
+  });
 
   // (a) Straight to GitHub: every update costs one counted request.
   log(`(a) GitHub directly, ${HOSTS} hosts`);
@@ -99,10 +103,15 @@ async function main(): Promise<void> {
   const table = [
     `| scenario (${HOSTS} hosts, ${CONCURRENCY} at a time, ${LIMIT} API requests/hour for the fleet) | hosts updated | API requests | of them 304 (not counted) | of them refused (403) | mirror requests | wall time |`,
     "|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.scenario} | ${r.succeeded} of ${HOSTS} | ${r.api} | ${r.notModified} | ${r.refused} | ${r.mirrorRequests} | ${r.wallS.toFixed(1)} s |`),
+    ...rows.map(
+      (r) => `| ${r.scenario} | ${r.succeeded} of ${HOSTS} | ${r.api} | ${r.notModified} | ${r.refused} | ${r.mirrorRequests} | ${r.wallS.toFixed(1)} s |`,
+    ),
   ].join("\n");
   process.stdout.write(`${table}\n`);
-  writeFileSync(path.join(process.cwd(), "bench", "fleet-results.json"), `${JSON.stringify({ date: new Date().toISOString(), hosts: HOSTS, concurrency: CONCURRENCY, limit: LIMIT, rows }, null, 2)}\n`);
+  writeFileSync(
+    path.join(process.cwd(), "bench", "fleet-results.json"),
+    `${JSON.stringify({ date: new Date().toISOString(), hosts: HOSTS, concurrency: CONCURRENCY, limit: LIMIT, rows }, null, 2)}\n`,
+  );
 }
 
 main()

@@ -247,7 +247,9 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
     hooks: options.hooks ?? {},
     cacheDir:
       options.cacheDir ??
-      (options.env ? userCacheDir({ localAppData: env.LOCALAPPDATA, xdgCacheHome: env.XDG_CACHE_HOME }, platform, home ?? cwdFallback(options, host)) : host.cacheDir),
+      (options.env
+        ? userCacheDir({ localAppData: env.LOCALAPPDATA, xdgCacheHome: env.XDG_CACHE_HOME }, platform, home ?? cwdFallback(options, host))
+        : host.cacheDir),
     source,
     lockWaitMs,
     signal: options.signal,
@@ -268,7 +270,8 @@ function sharedSettings(options: UpdaterOptions, env: Env): { timeoutSeconds: nu
     }
   }
   const attempts = options.attempts ?? 3;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw new UpdaterError("USAGE", `attempts ${String(attempts)} is not a whole number between 1 and 10.`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)
+    throw new UpdaterError("USAGE", `attempts ${String(attempts)} is not a whole number between 1 and 10.`);
   checkRequest(options.request);
   return { timeoutSeconds, attempts, lockWaitMs: Math.round(seconds(env, "UPKEEP_LOCK_WAIT", 10) * 1000) };
 }
@@ -353,7 +356,10 @@ function seconds(env: Env, name: string, fallback: number): number {
  */
 export function pickToken(app: string, explicit: string | undefined, env: Env): Config["token"] {
   if (explicit !== undefined) {
-    if (explicit === "") throw new UpdaterError("USAGE", "The token is empty.", { hint: "Pass a GitHub token, or leave it out to use AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN or GITHUB_TOKEN." });
+    if (explicit === "")
+      throw new UpdaterError("USAGE", "The token is empty.", {
+        hint: "Pass a GitHub token, or leave it out to use AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN or GITHUB_TOKEN.",
+      });
     return checkToken({ value: explicit, from: "--token" });
   }
   for (const name of ["AXOUPDATER_GITHUB_TOKEN", appEnvVar(app, "GITHUB_TOKEN"), "GITHUB_TOKEN"]) {
@@ -374,7 +380,14 @@ function checkToken(token: { value: string; from: string }): { value: string; fr
 /** The mirror chosen for this run, first set of: the option, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE; USAGE if it is not one. */
 export function pickSource(app: string, explicit: string | undefined, env: Env, platform: Platform): string | undefined {
   const name = appEnvVar(app, "UPKEEP_SOURCE");
-  const [from, value] = explicit !== undefined ? ["the source", explicit] : env[name] ? [name, env[name]] : env.UPKEEP_SOURCE ? ["UPKEEP_SOURCE", env.UPKEEP_SOURCE] : [undefined, undefined];
+  const [from, value] =
+    explicit !== undefined
+      ? ["the source", explicit]
+      : env[name]
+        ? [name, env[name]]
+        : env.UPKEEP_SOURCE
+          ? ["UPKEEP_SOURCE", env.UPKEEP_SOURCE]
+          : [undefined, undefined];
   if (from === undefined || value === undefined) return undefined;
   const problem = mirrorSourceProblem(value, platform);
   if (problem) {
@@ -446,7 +459,11 @@ export function appFromHost(invokedAs: string, platform: Platform, env: Env): st
   const found = appNameFromPath(invokedAs, platform, env.AXOUPDATER_APP_NAME);
   if (found.ok) {
     const problem = appNameProblem(found.app);
-    if (problem) throw new UpdaterError("APP_NAME", `"${found.app}" (${found.from === "env" ? "AXOUPDATER_APP_NAME" : "from the file name"}) is not an app name: ${problem}.`);
+    if (problem)
+      throw new UpdaterError(
+        "APP_NAME",
+        `"${found.app}" (${found.from === "env" ? "AXOUPDATER_APP_NAME" : "from the file name"}) is not an app name: ${problem}.`,
+      );
     return found.app;
   }
   const example = "copy or link it as ~/.cargo/bin/axolotlsay-update next to axolotlsay";
@@ -457,18 +474,20 @@ export function appFromHost(invokedAs: string, platform: Platform, env: Env): st
       });
     case "empty":
       if (env.AXOUPDATER_APP_NAME === undefined) {
-        throw new UpdaterError("APP_NAME", `Cannot tell which app to update: this updater runs as "${found.fileName}", which has no app name before "-update".`, {
-          hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.`,
-        });
+        throw new UpdaterError(
+          "APP_NAME",
+          `Cannot tell which app to update: this updater runs as "${found.fileName}", which has no app name before "-update".`,
+          {
+            hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.`,
+          },
+        );
       }
       throw new UpdaterError("APP_NAME", "AXOUPDATER_APP_NAME is set but empty, so there is no app to update.", {
         hint: "Unset AXOUPDATER_APP_NAME (the app then comes from the file name, <app>-update) or set it to the app's name.",
       });
     case "no-suffix":
-      throw new UpdaterError(
-        "APP_NAME",
-        `Cannot tell which app to update: this updater runs as "${found.fileName}", not as "<app>-update".`,
-        { hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.` },
-      );
+      throw new UpdaterError("APP_NAME", `Cannot tell which app to update: this updater runs as "${found.fileName}", not as "<app>-update".`, {
+        hint: `Install it beside the app under the name <app>-update (${example}), or set AXOUPDATER_APP_NAME.`,
+      });
   }
 }

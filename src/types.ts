@@ -1,11 +1,7 @@
 import type { WarningCode } from "./errors.js";
 
 /** Which release to move to. Mirrors axoupdater's `UpdateRequest`. */
-export type UpdateRequest =
-  | { kind: "latest" }
-  | { kind: "prerelease" }
-  | { kind: "version"; version: string }
-  | { kind: "tag"; tag: string };
+export type UpdateRequest = { kind: "latest" } | { kind: "prerelease" } | { kind: "version"; version: string } | { kind: "tag"; tag: string };
 
 /** Platforms upkeep knows how to run an installer on (anything else is treated like Linux). */
 export type Platform = NodeJS.Platform;

@@ -54,10 +54,14 @@ describe("under CI a skipped test fails the run", () => {
 
     expect(ci.code, out(ci)).toBe(1);
     expect(ci.stderr).toContain("CI: 4 skipped tests; under CI a skip fails the run");
-    expect(ci.stderr).toContain("test/mixed.test.ts > planted static skip (skipped: planted-tool-a is not installed)\n    reason: planted-tool-a is not installed");
+    expect(ci.stderr).toContain(
+      "test/mixed.test.ts > planted static skip (skipped: planted-tool-a is not installed)\n    reason: planted-tool-a is not installed",
+    );
     expect(ci.stderr).toContain("test/mixed.test.ts > planted dynamic skip\n    reason: planted-tool-b is not installed");
     expect(ci.stderr).toContain("test/mixed.test.ts > planted bare skip\n    reason: no reason given");
-    expect(ci.stderr).toContain("test/whole.test.ts > planted whole file (skipped: planted-tool-c is not installed) > inner\n    reason: planted-tool-c is not installed");
+    expect(ci.stderr).toContain(
+      "test/whole.test.ts > planted whole file (skipped: planted-tool-c is not installed) > inner\n    reason: planted-tool-c is not installed",
+    );
     expect(ci.stderr, "a todo is not a skip").not.toContain("planted todo");
 
     expect(local.code, out(local)).toBe(0);

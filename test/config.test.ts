@@ -2,7 +2,19 @@ import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appFromHost, checkSharedSettings, checkWorkingDir, frontDoorEnv, pickToken, processSecrets, readHost, receiptVars, resolveConfig, secretsToRedact, type Host } from "../src/config.js";
+import {
+  appFromHost,
+  checkSharedSettings,
+  checkWorkingDir,
+  frontDoorEnv,
+  pickToken,
+  processSecrets,
+  readHost,
+  receiptVars,
+  resolveConfig,
+  secretsToRedact,
+  type Host,
+} from "../src/config.js";
 import { UpdaterError } from "../src/errors.js";
 import { checkForUpdate, update, type UpdaterOptions } from "../src/index.js";
 import { VERSION } from "../src/version.js";
@@ -61,7 +73,10 @@ describe("resolveConfig", () => {
   it("--timeout beats UPKEEP_TIMEOUT", () => expect(resolveConfig({ app: "x", timeoutSeconds: 2, env: { UPKEEP_TIMEOUT: "9" } }, host()).timeoutMs).toBe(2000));
 
   it("proxies: lower case first, ALL_PROXY as the fallback", () => {
-    const c = resolveConfig({ app: "x", env: { HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:1", ALL_PROXY: "http://all:1", NO_PROXY: "localhost" } }, host());
+    const c = resolveConfig(
+      { app: "x", env: { HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:1", ALL_PROXY: "http://all:1", NO_PROXY: "localhost" } },
+      host(),
+    );
     expect(c.proxy).toEqual({ http: "http://all:1", https: "http://lower:1", noProxy: "localhost" });
   });
 
@@ -130,7 +145,8 @@ describe("appFromHost", () => {
       }
     });
   }
-  it("AXOUPDATER_APP_NAME overrides the file name", () => expect(appFromHost("/usr/bin/upkeep", "linux", { AXOUPDATER_APP_NAME: "axolotlsay" })).toBe("axolotlsay"));
+  it("AXOUPDATER_APP_NAME overrides the file name", () =>
+    expect(appFromHost("/usr/bin/upkeep", "linux", { AXOUPDATER_APP_NAME: "axolotlsay" })).toBe("axolotlsay"));
 });
 
 describe("readHost", () => {
@@ -170,7 +186,12 @@ describe("checkWorkingDir: a deleted working directory matters only where the re
     it(`${JSON.stringify(env)}, cwd ${cwdMissing ? "deleted" : "present"} → ${name ? "RECEIPT_NOT_FOUND" : "fine"}`, () => {
       const check = () => checkWorkingDir(env, { platform: "linux", cwdMissing });
       if (!name) return expect(check).not.toThrow();
-      expect(check).toThrow(expect.objectContaining({ code: "RECEIPT_NOT_FOUND", message: expect.stringMatching(new RegExp(`^${name} is set, .*the current directory no longer exists`)) }));
+      expect(check).toThrow(
+        expect.objectContaining({
+          code: "RECEIPT_NOT_FOUND",
+          message: expect.stringMatching(new RegExp(`^${name} is set, .*the current directory no longer exists`)),
+        }),
+      );
     });
   }
 
@@ -223,14 +244,20 @@ describe("the variables read for the layers below (nothing below reads the envir
     for (const mirror of [{ source: "https://m" }, { env: { ...both, X_UPKEEP_SOURCE: "/srv/m" } }, { env: { ...both, UPKEEP_SOURCE: "https://m" } }]) {
       expect(resolveConfig({ app: "x", env: both, ...mirror }, host()).githubApiBase()).toBe("https://api.github.com");
     }
-    const d = resolveConfig({ app: "café", env: { "CAFé_INSTALLER_GHE_BASE_URL": "https://lower", "CAFÉ_INSTALLER_GHE_BASE_URL": "https://upper" } }, host());
+    const d = resolveConfig({ app: "café", env: { CAFé_INSTALLER_GHE_BASE_URL: "https://lower", CAFÉ_INSTALLER_GHE_BASE_URL: "https://upper" } }, host());
     expect(d.githubApiBase()).toBe("https://lower/api/v3");
     d.app = "CAFÉ"; // the receipt's own spelling (Windows)
     expect(d.githubApiBase()).toBe("https://upper/api/v3");
   });
 
   it("frontDoorEnv: AXOUPDATER_APP_NAME set, NO_COLOR, PATH and where upkeep list looks", () => {
-    expect(frontDoorEnv(host({ env: {} }))).toEqual({ appNameSet: false, noColor: false, path: undefined, receiptRoots: [path.join("/home/real", ".config")], receiptDir: undefined });
+    expect(frontDoorEnv(host({ env: {} }))).toEqual({
+      appNameSet: false,
+      noColor: false,
+      path: undefined,
+      receiptRoots: [path.join("/home/real", ".config")],
+      receiptDir: undefined,
+    });
     expect(frontDoorEnv(host({ env: { AXOUPDATER_APP_NAME: "", NO_COLOR: "1", PATH: "/bin", XDG_CONFIG_HOME: "/xdg" } }))).toEqual({
       appNameSet: true,
       noColor: true,
@@ -242,7 +269,9 @@ describe("the variables read for the layers below (nothing below reads the envir
     expect(frontDoorEnv(host({ env: { AXOUPDATER_CONFIG_PATH: "conf" } })).receiptDir).toBe("/cwd/conf");
     expect(frontDoorEnv(host({ env: { AXOUPDATER_CONFIG_WORKING_DIR: "", AXOUPDATER_CONFIG_PATH: "/etc" } })).receiptDir).toBe("/cwd");
     expect(frontDoorEnv(host({ env: { NO_COLOR: "" } })).noColor).toBe(false);
-    expect(frontDoorEnv(host({ platform: "win32", env: { LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" } })).receiptRoots).toEqual(["C:\\Users\\u\\AppData\\Local"]);
+    expect(frontDoorEnv(host({ platform: "win32", env: { LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" } })).receiptRoots).toEqual([
+      "C:\\Users\\u\\AppData\\Local",
+    ]);
   });
 
   it("processSecrets: the real process's tokens, for the entry point's crash message", () => {
@@ -289,7 +318,12 @@ const rows: Row[] = [
   { name: "<APP>_UPKEEP_SOURCE of another scheme", env: { AXOLOTLSAY_UPKEEP_SOURCE: "ssh://h/m" }, names: 'AXOLOTLSAY_UPKEEP_SOURCE "ssh://h/m"' },
   { name: "GHE base not a URL", env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" }, names: 'AXOLOTLSAY_INSTALLER_GHE_BASE_URL is not a URL: "not a url"' },
   { name: "GHE base not http(s)", env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "ftp://host" }, names: '"ftp://host"' },
-  { name: "GitHub base an IP", env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://127.0.0.1" }, unset: ["AXOLOTLSAY_INSTALLER_GHE_BASE_URL"], names: "https://127.0.0.1" },
+  {
+    name: "GitHub base an IP",
+    env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://127.0.0.1" },
+    unset: ["AXOLOTLSAY_INSTALLER_GHE_BASE_URL"],
+    names: "https://127.0.0.1",
+  },
   { name: "both base variables", env: { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" }, names: "AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL" },
   { name: "token empty", argv: ["--token", ""], options: { token: "" }, names: "token" },
   { name: "token with a line break", argv: ["--token", "ghp_a\nX-Injected: 1"], options: { token: "ghp_a\nX-Injected: 1" }, names: "--token" },
@@ -346,7 +380,11 @@ describe("every bad setting is USAGE before any I/O, through every front door", 
 
   it("an app name that cannot be one: APP_NAME for <app>-update (AXOUPDATER_APP_NAME), USAGE for upkeep update APP", async () => {
     const w = await world();
-    const app = await runCliWith({ argv: ["--json"], env: { ...w.env, AXOUPDATER_APP_NAME: "../axolotlsay" }, invokedAs: path.join(w.app.bin, "axolotlsay-update") });
+    const app = await runCliWith({
+      argv: ["--json"],
+      env: { ...w.env, AXOUPDATER_APP_NAME: "../axolotlsay" },
+      invokedAs: path.join(w.app.bin, "axolotlsay-update"),
+    });
     expect([app.code, app.json?.error.code]).toEqual([2, "APP_NAME"]);
     const machine = await runCliWith({ argv: ["update", "../axolotlsay", "--json"], env: w.env, invokedAs: "/usr/local/bin/upkeep" });
     expect([machine.code, machine.json?.error.code]).toEqual([2, "USAGE"]);
@@ -379,14 +417,22 @@ describe("a mirror chosen for the run: the GitHub base variables are not judged"
       const r = await runCliWith({ argv: ["--check", "--json", ...argv], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update") });
       expect(r.json?.error.code).not.toBe("USAGE");
       expect(r.json?.error.message).toContain("/nonexistent/mirror");
-      await expect(checkForUpdate({ app: "axolotlsay", env: w.env, cacheDir: w.cache, ...(argv.length ? { source: "/nonexistent/mirror" } : {}) })).rejects.not.toMatchObject({ code: "USAGE" });
+      await expect(
+        checkForUpdate({ app: "axolotlsay", env: w.env, cacheDir: w.cache, ...(argv.length ? { source: "/nonexistent/mirror" } : {}) }),
+      ).rejects.not.toMatchObject({ code: "USAGE" });
     });
   }
 
   it("a receipt that names a mirror: the variables are still judged up front (known only once the receipt is read)", async () => {
     const gh = await startFakeGithub({ releases: [] });
-    const app = installedApp({ receipt: { source: { app_name: "axolotlsay", name: "axolotlsay", owner: "axodotdev", release_type: "mirror", url: "/nonexistent/mirror" } } });
-    const r = await runCliWith({ argv: ["--check", "--json"], env: { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" }, invokedAs: path.join(app.bin, "axolotlsay-update") });
+    const app = installedApp({
+      receipt: { source: { app_name: "axolotlsay", name: "axolotlsay", owner: "axodotdev", release_type: "mirror", url: "/nonexistent/mirror" } },
+    });
+    const r = await runCliWith({
+      argv: ["--check", "--json"],
+      env: { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "not a url" },
+      invokedAs: path.join(app.bin, "axolotlsay-update"),
+    });
     expect([r.code, r.json?.error.code]).toEqual([2, "USAGE"]);
     expect(gh.log).toEqual([]);
   });

@@ -78,11 +78,22 @@ describe("the world's checks catch planted faults", () => {
     mkdirSync(path.join(w.cache, "locks"), { recursive: true });
     writeFileSync(path.join(w.cache, "locks", "axolotlsay.lock"), "");
     const found = w.intactFindings().join("\n");
-    for (const what of ["the previous version does not run", "receipt not byte-identical", "updater not byte-identical", "alias changed", "the alias no longer runs", "stray file", "lock left behind"]) {
+    for (const what of [
+      "the previous version does not run",
+      "receipt not byte-identical",
+      "updater not byte-identical",
+      "alias changed",
+      "the alias no longer runs",
+      "stray file",
+      "lock left behind",
+    ]) {
       expect(found).toContain(what);
     }
     w.snapshot();
-    expect(w.intactFindings()).toEqual(["the previous version does not run: axolotlsay --version printed \"axolotlsay 2.0.0\\n\"", `lock left behind: ${path.join(w.cache, "locks", "axolotlsay.lock")}`]);
+    expect(w.intactFindings()).toEqual([
+      'the previous version does not run: axolotlsay --version printed "axolotlsay 2.0.0\\n"',
+      `lock left behind: ${path.join(w.cache, "locks", "axolotlsay.lock")}`,
+    ]);
   });
 
   it("updatedFindings: the old version, an old alias and receipt, a backup left behind", async () => {

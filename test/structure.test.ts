@@ -26,7 +26,9 @@ import {
   typesOnly,
 } from "./helpers/structure.js";
 
-const src = filesUnder("src").filter((f) => f.endsWith(".ts")).sort();
+const src = filesUnder("src")
+  .filter((f) => f.endsWith(".ts"))
+  .sort();
 const tests = filesUnder("test").filter((f) => f.endsWith(".ts"));
 // One program for src/, created once; the controls' programs reuse its files.
 const program = programOf(src);
@@ -138,8 +140,12 @@ describe("the guards catch planted violations", () => {
     expect(added(mirrorViolations(src, [...tests, "test/update/gone.test.ts"], NO_TEST, isTypes))).toEqual([
       "test/update/gone.test.ts mirrors no src file (src/update/gone.ts does not exist): move it with its module",
     ]);
-    expect(added(mirrorViolations(src, tests, { ...NO_TEST, "src/io/http.ts": "types only" }, isTypes))).toEqual(['src/io/http.ts is listed as "types only" but has code: give it a test']);
-    expect(added(mirrorViolations(src, tests, { ...NO_TEST, "src/gone.ts": "types only" }, isTypes))).toEqual(["the no-test list names src/gone.ts, which does not exist"]);
+    expect(added(mirrorViolations(src, tests, { ...NO_TEST, "src/io/http.ts": "types only" }, isTypes))).toEqual([
+      'src/io/http.ts is listed as "types only" but has code: give it a test',
+    ]);
+    expect(added(mirrorViolations(src, tests, { ...NO_TEST, "src/gone.ts": "types only" }, isTypes))).toEqual([
+      "the no-test list names src/gone.ts, which does not exist",
+    ]);
     expect(typesOnly(parse("t.ts", 'import type { A } from "./a.js";\nexport interface B { a: A }\nexport type C = B;'))).toBe(true);
     expect(typesOnly(parse("t.ts", "export interface B {}\nexport const c = 1;"))).toBe(false);
   });
@@ -162,7 +168,8 @@ describe("the guards catch planted violations", () => {
     ];
     failsOnEach(planted, (text) => purityViolations(parse("src/core/planted.ts", text)));
     it("passes type-only imports, the path and url modules, and `process` as a mere name", () => {
-      const ok = 'import type { Stats } from "node:fs";\nimport path from "node:path";\nexport type T = typeof import("node:os");\nexport const o = { process: 1 }.process;\nexport const s = (e: NodeJS.ErrnoException) => path.join(e.path ?? "");';
+      const ok =
+        'import type { Stats } from "node:fs";\nimport path from "node:path";\nexport type T = typeof import("node:os");\nexport const o = { process: 1 }.process;\nexport const s = (e: NodeJS.ErrnoException) => path.join(e.path ?? "");';
       expect(purityViolations(parse("src/core/planted.ts", ok))).toEqual([]);
       expect(["tls", "node:tls", "fs/promises", "node:child_process", "execa"].every(isEffectModule)).toBe(true);
       expect(["path", "node:url", "node:crypto", "semver", "./fs.js"].some(isEffectModule)).toBe(false);
@@ -200,7 +207,8 @@ describe("the guards catch planted violations", () => {
     ];
     failsOnEach(planted, (text) => helperVitestViolations(parse("test/helpers/planted.ts", text)));
     it("passes `import type` from vitest, other helpers, src, packages and node: (and the real fake-app.ts, until it imports vitest)", () => {
-      const ok = 'import type { Reporter } from "vitest/node";\nexport type T = typeof import("vitest");\nimport { defer } from "./cleanup.js";\nimport { runCli } from "../../src/cli/index.js";\nimport { request } from "undici";\nimport path from "node:path";';
+      const ok =
+        'import type { Reporter } from "vitest/node";\nexport type T = typeof import("vitest");\nimport { defer } from "./cleanup.js";\nimport { runCli } from "../../src/cli/index.js";\nimport { request } from "undici";\nimport path from "node:path";';
       expect(helperVitestViolations(parse("test/helpers/planted.ts", ok))).toEqual([]);
       const real = readFileSync(path.join(ROOT, "test/helpers/fake-app.ts"), "utf8");
       expect(helperVitestViolations(parse("test/helpers/fake-app.ts", real))).toEqual([]);
@@ -217,7 +225,9 @@ describe("the guards catch planted violations", () => {
       "src/cli/c.ts": 'import { a } from "./a.js";',
     });
     expect(cycleViolations(cycle)).toEqual(["import cycle: src/cli/a.ts → src/cli/b.ts → src/cli/a.ts"]);
-    expect(cycleViolations(modules({ "src/core/self.ts": 'import type { T } from "./self.js";\nexport type U = T;' }))).toEqual(["import cycle: src/core/self.ts → src/core/self.ts"]);
+    expect(cycleViolations(modules({ "src/core/self.ts": 'import type { T } from "./self.js";\nexport type U = T;' }))).toEqual([
+      "import cycle: src/core/self.ts → src/core/self.ts",
+    ]);
     expect(cycleViolations(modules({ "src/cli/a.ts": 'import { b } from "./b.js";', "src/cli/b.ts": "export const b = 1;" }))).toEqual([]);
   });
 
@@ -287,12 +297,16 @@ describe("the guards catch planted violations", () => {
     expect(assertsNothing(parse("test/p.test.ts", 'import { it } from "vitest";\nit("runs", () => { const x = 1; void x; });'))).toBe(true);
     expect(assertsNothing(parse("test/p.test.ts", 'import { expect, it } from "vitest";\nit("imports expect but never calls it", () => {});'))).toBe(true);
     expect(assertsNothing(parse("test/p.test.ts", 'import { expect, it } from "vitest";\nit("checks", () => expect(1).toBe(1));'))).toBe(false);
-    expect(assertsNothing(parse("test/p.test.ts", 'import { expect, it } from "vitest";\nit("checks", async () => { await expect.poll(() => 1).toBe(1); });'))).toBe(false);
+    expect(
+      assertsNothing(parse("test/p.test.ts", 'import { expect, it } from "vitest";\nit("checks", async () => { await expect.poll(() => 1).toBe(1); });')),
+    ).toBe(false);
   });
 
   it("a file over 200 lines without a reason on its first line", () => {
     const long = `${"export const x = 1;\n".repeat(201)}`;
-    expect(lengthViolation("src/core/long.ts", long)).toBe('src/core/long.ts has 201 lines: split it, or say why on its first line ("// Over 200 lines: <reason>")');
+    expect(lengthViolation("src/core/long.ts", long)).toBe(
+      'src/core/long.ts has 201 lines: split it, or say why on its first line ("// Over 200 lines: <reason>")',
+    );
     expect(lengthViolation("src/core/long.ts", `// Over 200 lines: one table.\n${long}`)).toBeUndefined();
     expect(lengthViolation("src/core/short.ts", "export const x = 1;\n".repeat(200))).toBeUndefined();
   });

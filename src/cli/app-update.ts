@@ -98,7 +98,15 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
       });
     } else {
       const r = await update({ ...options, executablePath });
-      Object.assign(outcome, { app: r.app, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
+      Object.assign(outcome, {
+        app: r.app,
+        result: r.result,
+        oldVersion: r.oldVersion,
+        newVersion: r.newVersion,
+        tag: r.tag,
+        installPrefix: r.installPrefix,
+        warnings: r.warnings,
+      });
     }
   } catch (caught) {
     failOutcome(outcome, caught, secrets);

@@ -119,10 +119,15 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
   }
   for (const name of Object.keys(values)) {
     const flag = FLAGS.find((f) => f.name === name);
-    if (flag && !flag.commands.includes(command)) throw usage("machine", `--${name} does not apply to 'upkeep ${command}' (only to: ${flag.commands.join(", ")})`);
+    if (flag && !flag.commands.includes(command))
+      throw usage("machine", `--${name} does not apply to 'upkeep ${command}' (only to: ${flag.commands.join(", ")})`);
   }
   if (values.version === true) {
-    throw usage("machine", `--version needs a value: the version to install, as in 'upkeep ${command} APP --version 1.2.3'`, "To print upkeep's own version, run upkeep -V.");
+    throw usage(
+      "machine",
+      `--version needs a value: the version to install, as in 'upkeep ${command} APP --version 1.2.3'`,
+      "To print upkeep's own version, run upkeep -V.",
+    );
   }
   const shared = common(values, "machine");
   const apps = [...new Set(named)];
@@ -130,7 +135,10 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
   if (apps.length > 0 && values.all) throw usage("machine", "name apps or pass --all, not both");
   for (const name of ["version", "tag"] as const) {
     if (values[name] !== undefined && apps.length !== 1) {
-      throw usage("machine", `--${name} picks a release of one app: name exactly one APP (upkeep ${command} APP --${name} ${name === "tag" ? "v1.2.3" : "1.2.3"})`);
+      throw usage(
+        "machine",
+        `--${name} picks a release of one app: name exactly one APP (upkeep ${command} APP --${name} ${name === "tag" ? "v1.2.3" : "1.2.3"})`,
+      );
     }
   }
   return { ...shared, command, apps, all: values.all === true };
@@ -229,7 +237,19 @@ function tokenize(argv: readonly string[], mode: Mode): { values: Values; positi
     } else if (arg.startsWith("-") && arg !== "-") {
       const flags = [...arg.slice(1)].map((letter) => ({ letter, flag: known.find((f) => f.short === letter) }));
       const bad = flags.find((f) => !f.flag);
-      if (bad) throw unknownOption(mode, arg.length > 2 && closest(arg.slice(1), known.map((f) => f.name)) ? arg : `-${bad.letter}`, arg.slice(1), known);
+      if (bad)
+        throw unknownOption(
+          mode,
+          arg.length > 2 &&
+            closest(
+              arg.slice(1),
+              known.map((f) => f.name),
+            )
+            ? arg
+            : `-${bad.letter}`,
+          arg.slice(1),
+          known,
+        );
       for (const { flag } of flags) set(flag as Flag, true);
     } else {
       positionals.push(arg);
@@ -241,6 +261,12 @@ function tokenize(argv: readonly string[], mode: Mode): { values: Values; positi
 function unknownOption(mode: Mode, shown: string, name: string, known: readonly Flag[]): UpdaterError {
   if (mode === "machine" && name === "check") return usage(mode, "unknown option '--check': here checking is a command, 'upkeep check'");
   if (mode === "app" && name === "all") return usage(mode, "unknown option '--all': this updater updates one app; 'upkeep update --all' updates every app");
-  const guess = name.length > 1 ? closest(name, known.map((f) => f.name)) : undefined;
+  const guess =
+    name.length > 1
+      ? closest(
+          name,
+          known.map((f) => f.name),
+        )
+      : undefined;
   return usage(mode, `unknown option '${shown}'${guess ? ` (did you mean '--${guess}'?)` : ""}`);
 }

@@ -52,13 +52,16 @@ async function main(): Promise<number> {
       // stays where it is; only what needs the working directory fails
     }
   }
-  return runCli({ ...host, signal: controller.signal }, {
-    stdout: (text) => {
-      printedJson ||= wantsJson;
-      process.stdout.write(text);
+  return runCli(
+    { ...host, signal: controller.signal },
+    {
+      stdout: (text) => {
+        printedJson ||= wantsJson;
+        process.stdout.write(text);
+      },
+      stderr: (text) => void process.stderr.write(text),
     },
-    stderr: (text) => void process.stderr.write(text),
-  });
+  );
 }
 
 main().then((code) => {

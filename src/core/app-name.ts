@@ -2,9 +2,7 @@ import path from "node:path";
 import type { Platform } from "../types.js";
 
 /** How an app name was found, or why none could be. */
-export type AppNameResult =
-  | { ok: true; app: string; from: "env" | "file" }
-  | { ok: false; reason: "no-suffix" | "axoupdater" | "empty"; fileName: string };
+export type AppNameResult = { ok: true; app: string; from: "env" | "file" } | { ok: false; reason: "no-suffix" | "axoupdater" | "empty"; fileName: string };
 
 const SUFFIX = "-update";
 const PREVIOUS = /\.previous-[A-Za-z0-9]+$/i;
@@ -46,7 +44,7 @@ export function appNameProblem(name: string): string | undefined {
   if (name === "." || name === "..") return "it is a directory name";
   if (/[/\\]/.test(name)) return "it contains a path separator";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\s\u0000-\u001f\u007f:*?"<>|]/.test(name)) return "it contains whitespace, a control character or one of : * ? \" < > |";
+  if (/[\s\u0000-\u001f\u007f:*?"<>|]/.test(name)) return 'it contains whitespace, a control character or one of : * ? " < > |';
   if (name.length > 200) return "it is longer than 200 characters";
   return undefined;
 }

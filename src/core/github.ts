@@ -129,7 +129,10 @@ export function toRelease(wire: GithubReleaseWire, app: string, from?: string): 
     for (const a of wire.assets as Record<string, unknown>[]) {
       if (typeof a?.name !== "string" || typeof a.browser_download_url !== "string") continue;
       // An asset whose address may not be followed is kept (it is still listed in messages) but refused.
-      const refused = from === undefined ? undefined : remoteUrlProblem(a.browser_download_url, from) ?? (typeof a.url === "string" ? remoteUrlProblem(a.url, from) : undefined);
+      const refused =
+        from === undefined
+          ? undefined
+          : (remoteUrlProblem(a.browser_download_url, from) ?? (typeof a.url === "string" ? remoteUrlProblem(a.url, from) : undefined));
       assets.push({
         name: a.name,
         downloadUrl: a.browser_download_url,

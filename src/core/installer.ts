@@ -69,7 +69,9 @@ export function installerEnv(input: InstallerEnvInput): Record<string, string> {
   const redirected = [appEnvVar(app, "DOWNLOAD_URL"), "INSTALLER_DOWNLOAD_URL"].some((k) => Boolean(lookup(input.env, k, platform)));
   const tokenAllowed = !input.mirror && input.downloadBase === undefined && !redirected;
   const drop = new Set(
-    ["PSModulePath", appEnvVar(app, "UNMANAGED_INSTALL"), appEnvVar(app, "DISABLE_UPDATE"), ...(tokenAllowed ? [] : tokenVariables(app))].map((k) => norm(k, platform)),
+    ["PSModulePath", appEnvVar(app, "UNMANAGED_INSTALL"), appEnvVar(app, "DISABLE_UPDATE"), ...(tokenAllowed ? [] : tokenVariables(app))].map((k) =>
+      norm(k, platform),
+    ),
   );
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(input.env)) {
@@ -112,7 +114,9 @@ export const MAX_INSTALLER_BYTES = 8 * 1024 * 1024;
 export function installerBodyProblem(body: Uint8Array, kind: InstallerKind, contentType?: string): string | undefined {
   if (body.length === 0) return "the download is empty";
   if (body.length > MAX_INSTALLER_BYTES) return `the download is ${body.length} bytes, over the ${MAX_INSTALLER_BYTES}-byte limit`;
-  const start = Buffer.from(body.subarray(0, 512)).toString("utf8").replace(/^\uFEFF/, "");
+  const start = Buffer.from(body.subarray(0, 512))
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   const head = start.trimStart();
   if (/^text\/html/i.test(contentType ?? "") || /^<(!doctype|html|\?xml|head|body)/i.test(head)) {
     return "the download is an HTML page, not an installer script";

@@ -16,7 +16,10 @@ const POSIX: [RegExp, Manager][] = [
   [/^\/usr\/local\/(Cellar|Caskroom|Homebrew)\//, { name: "Homebrew", command: (a) => `brew upgrade ${a}` }],
   [/^\/home\/linuxbrew\/\.linuxbrew\//, { name: "Homebrew", command: (a) => `brew upgrade ${a}` }],
   [/^\/opt\/local\//, { name: "MacPorts", command: (a) => `sudo port upgrade ${a}` }],
-  [/^\/(usr\/)?(s?bin|lib|lib64|libexec)\//, { name: "your system's package manager", command: (a) => `your distribution's update command (e.g. sudo apt upgrade ${a} or sudo dnf upgrade ${a})` }],
+  [
+    /^\/(usr\/)?(s?bin|lib|lib64|libexec)\//,
+    { name: "your system's package manager", command: (a) => `your distribution's update command (e.g. sudo apt upgrade ${a} or sudo dnf upgrade ${a})` },
+  ],
   [/^\/usr\/share\//, { name: "your system's package manager", command: (a) => `your distribution's update command (e.g. sudo apt upgrade ${a})` }],
 ];
 const WINDOWS: [RegExp, Manager][] = [

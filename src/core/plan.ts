@@ -36,14 +36,10 @@ export function planInstall(input: PlanInput): InstallPlan {
   const name = installerAssetName(app, platform);
   const asset = release.assets.find((a) => a.name === name);
   if (!asset) {
-    throw new UpdaterError(
-      "NO_INSTALLER",
-      `Release ${release.tag} has no ${name}, so ${app} cannot be updated on this platform (${platform}).`,
-      {
-        hint: `The release's assets are: ${release.assets.map((a) => a.name).join(", ") || "none"}. Ask ${app}'s authors to publish ${name}.`,
-        details: { tag: release.tag, asset: name },
-      },
-    );
+    throw new UpdaterError("NO_INSTALLER", `Release ${release.tag} has no ${name}, so ${app} cannot be updated on this platform (${platform}).`, {
+      hint: `The release's assets are: ${release.assets.map((a) => a.name).join(", ") || "none"}. Ask ${app}'s authors to publish ${name}.`,
+      details: { tag: release.tag, asset: name },
+    });
   }
   const installRoot = installPrefixRoot(receipt, platform);
   return {

@@ -126,7 +126,11 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     const problem = fileNameProblem(name);
     if (problem) throw invalid(field, `has ${what} that is not a plain file name inside the install prefix: it ${problem}`);
   };
-  for (const [field, list] of [["binaries", binaries], ["cdylibs", cdylibs], ["cstaticlibs", cstaticlibs]] as const) {
+  for (const [field, list] of [
+    ["binaries", binaries],
+    ["cdylibs", cdylibs],
+    ["cstaticlibs", cstaticlibs],
+  ] as const) {
     for (const [i, name] of list.entries()) plain(name, `${field}[${i}]`);
   }
   for (const [bin, list] of Object.entries(binaryAliases)) {

@@ -80,7 +80,10 @@ export async function createBackup(files: readonly string[], dir: string, app: s
       const targetInfo = await stat(resolved).catch(() => undefined);
       if (targetInfo?.isFile() && path.dirname(resolved) !== path.dirname(original)) {
         const saved = path.join(backupDir, `${n++}-linked-${path.basename(resolved)}`);
-        const inStore = await stat(path.join(path.dirname(resolved), "users")).then((s) => s.isDirectory(), () => false);
+        const inStore = await stat(path.join(path.dirname(resolved), "users")).then(
+          (s) => s.isDirectory(),
+          () => false,
+        );
         // Store files are replaced by rename, never rewritten in place, so a hard link is a safe and
         // free backup (~100 MB not copied on every update); another file system gets a copy.
         if (inStore) await link(resolved, saved).catch(() => copyFile(resolved, saved, constants.COPYFILE_FICLONE));
@@ -115,7 +118,14 @@ export async function createBackup(files: readonly string[], dir: string, app: s
 }
 
 async function writeJournal(b: Backup, state: Journal["state"]): Promise<void> {
-  const journal: Journal = { version: 1, state, pid: process.pid, ...(b.nonce ? { nonce: b.nonce } : {}), ...(b.existing ? { existing: b.existing } : {}), entries: b.entries };
+  const journal: Journal = {
+    version: 1,
+    state,
+    pid: process.pid,
+    ...(b.nonce ? { nonce: b.nonce } : {}),
+    ...(b.existing ? { existing: b.existing } : {}),
+    entries: b.entries,
+  };
   const tmp = path.join(b.dir, "journal.json.tmp");
   await writeFile(tmp, JSON.stringify(journal));
   await rename(tmp, path.join(b.dir, "journal.json"));
@@ -246,9 +256,15 @@ export async function recoverBackups(dir: string, app: string, trust: JournalTru
  * upkeep's cache directory, and it names only files directly inside the bin dir (or the receipt) and
  * saved copies inside the backup.
  */
-export async function trustedJournal(backupDir: string, binDir: string, trust: JournalTrust, receiptPath?: string): Promise<{ journal: Journal; recordFile: string } | undefined> {
+export async function trustedJournal(
+  backupDir: string,
+  binDir: string,
+  trust: JournalTrust,
+  receiptPath?: string,
+): Promise<{ journal: Journal; recordFile: string } | undefined> {
   const uid = process.getuid?.();
-  const mine = (info: { uid: number; mode: number } | undefined): boolean => info !== undefined && (uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0));
+  const mine = (info: { uid: number; mode: number } | undefined): boolean =>
+    info !== undefined && (uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0));
   const dirInfo = await lstat(backupDir).catch(() => undefined);
   if (!dirInfo?.isDirectory() || !mine(dirInfo)) return undefined;
   const journalFile = path.join(backupDir, "journal.json");

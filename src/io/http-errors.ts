@@ -18,7 +18,10 @@ export function refuse(url: string, problem: string): UpdaterError {
 
 /** The run was interrupted (SIGINT/SIGTERM) during a request: never retried. */
 export function interrupted(url: string, secrets: (string | undefined)[]): UpdaterError {
-  return new UpdaterError("INTERRUPTED", `Interrupted while fetching ${redact(url, secrets)}.`, { hint: "Run the update again when you are ready.", details: { final: true } });
+  return new UpdaterError("INTERRUPTED", `Interrupted while fetching ${redact(url, secrets)}.`, {
+    hint: "Run the update again when you are ready.",
+    details: { final: true },
+  });
 }
 
 /** Turns a transport failure into NETWORK, TIMEOUT or TLS with the host and the next step (an UpdaterError stays as it is). */

@@ -29,7 +29,9 @@ export async function readFileUrl(url: string, fileRoot: string, limit: number, 
   try {
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
-    throw new UpdaterError("NETWORK", `Cannot read ${url} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, { hint: "Check the mirror directory's permissions." });
+    throw new UpdaterError("NETWORK", `Cannot read ${url} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {
+      hint: "Check the mirror directory's permissions.",
+    });
   }
   try {
     const info = await handle.stat();

@@ -43,7 +43,8 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
   // One GET of one URL, following redirects ourselves so Authorization never leaves the API origin,
   // and never to another scheme or from https to http. `signal` ends the attempt (timeout, interrupt).
   async function once(url: string, options: GetOptions, signal: AbortSignal): Promise<HttpResponse> {
-    if (url.startsWith("file:") && options.fileRoot !== undefined) return readFileUrl(url, options.fileRoot, options.maxBytes ?? DEFAULT_MAX_BYTES, options.onProgress);
+    if (url.startsWith("file:") && options.fileRoot !== undefined)
+      return readFileUrl(url, options.fileRoot, options.maxBytes ?? DEFAULT_MAX_BYTES, options.onProgress);
     const scheme = remoteUrlProblem(url, "http://upkeep.invalid/");
     if (scheme) throw refuse(url, scheme);
     const cached = options.conditional ? await cache?.get(url) : undefined;

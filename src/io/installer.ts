@@ -118,7 +118,8 @@ export async function runInstaller(options: RunOptions): Promise<InstallerExit> 
   child.stderr?.on("data", collect);
   const result = await child;
   if (partial) tail.push(partial);
-  const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? (result.code ?? result.originalMessage ?? "could not start") : undefined;
+  const spawnError =
+    result.exitCode === undefined && result.signal === undefined && result.failed ? (result.code ?? result.originalMessage ?? "could not start") : undefined;
   return {
     exitCode: result.exitCode,
     signal: result.signal,

@@ -15,7 +15,16 @@ export interface ProbeResult {
 export async function probe(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbeResult> {
   const { execa } = await import("execa");
   // Run from the program's own directory: the caller's working directory may have been deleted.
-  const r = await execa(file, args, { env, extendEnv: false, cwd: path.dirname(file), stdin: "ignore", reject: false, timeout: timeoutMs, all: true, windowsHide: true });
+  const r = await execa(file, args, {
+    env,
+    extendEnv: false,
+    cwd: path.dirname(file),
+    stdin: "ignore",
+    reject: false,
+    timeout: timeoutMs,
+    all: true,
+    windowsHide: true,
+  });
   const output = String(r.all ?? "").slice(0, 4000);
   // 126/127 are what a shell answers for "found but cannot execute" / "not found".
   const cannotRun =

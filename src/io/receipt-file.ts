@@ -27,9 +27,15 @@ export interface ReadReceiptOptions {
  * Reads the first candidate directory that holds `fileName`. As in axoupdater only existence decides:
  * a broken file there is reported, later candidates are not tried.
  */
-export async function readFirstReceipt(candidates: readonly ReceiptCandidate[], fileName: string, options: ReadReceiptOptions = {}): Promise<ReceiptFile | undefined> {
+export async function readFirstReceipt(
+  candidates: readonly ReceiptCandidate[],
+  fileName: string,
+  options: ReadReceiptOptions = {},
+): Promise<ReceiptFile | undefined> {
   for (const candidate of candidates) {
-    const dir = options.caseInsensitive ? path.join(path.dirname(candidate.dir), await onDisk(path.dirname(candidate.dir), path.basename(candidate.dir))) : candidate.dir;
+    const dir = options.caseInsensitive
+      ? path.join(path.dirname(candidate.dir), await onDisk(path.dirname(candidate.dir), path.basename(candidate.dir)))
+      : candidate.dir;
     if (candidate.onlyIfDirExists && !(await isDir(dir))) continue;
     const file = path.join(dir, options.caseInsensitive ? await onDisk(dir, fileName) : fileName);
     const text = await readReceiptFile(file);
@@ -59,11 +65,22 @@ export async function readReceiptFile(file: string): Promise<string | undefined>
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      const kind = info.isDirectory() ? "a directory" : info.isFIFO() ? "a FIFO" : info.isSocket() ? "a socket" : info.isCharacterDevice() || info.isBlockDevice() ? "a device" : "not a file";
+      const kind = info.isDirectory()
+        ? "a directory"
+        : info.isFIFO()
+          ? "a FIFO"
+          : info.isSocket()
+            ? "a socket"
+            : info.isCharacterDevice() || info.isBlockDevice()
+              ? "a device"
+              : "not a file";
       throw invalid(`it is ${kind}, not a regular file`, "Remove it and reinstall the app with its installer, which writes the receipt.");
     }
     const tooLarge = (size: number): UpdaterError =>
-      invalid(`it is too large (${size} bytes; a receipt is a few hundred bytes and at most ${MAX_RECEIPT_BYTES} are read)`, "Reinstall the app with its installer to rewrite the receipt.");
+      invalid(
+        `it is too large (${size} bytes; a receipt is a few hundred bytes and at most ${MAX_RECEIPT_BYTES} are read)`,
+        "Reinstall the app with its installer to rewrite the receipt.",
+      );
     if (info.size > MAX_RECEIPT_BYTES) throw tooLarge(info.size);
     // Read one byte more than allowed: a file that grows, or lies about its size, is still bounded.
     const buffer = Buffer.alloc(MAX_RECEIPT_BYTES + 1);
@@ -89,7 +106,13 @@ export async function appsWithReceipts(roots: readonly string[]): Promise<string
   const apps = new Set<string>();
   for (const root of roots) {
     for (const name of await readdir(root).catch(() => [] as string[])) {
-      if (await stat(path.join(root, name, receiptFileName(name))).then((s) => s.isFile(), () => false)) apps.add(name);
+      if (
+        await stat(path.join(root, name, receiptFileName(name))).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      )
+        apps.add(name);
     }
   }
   return [...apps].sort();
@@ -100,7 +123,14 @@ export async function appsWithReceiptFiles(dir: string): Promise<string[]> {
   const apps: string[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const app = name.endsWith("-receipt.json") ? name.slice(0, -"-receipt.json".length) : "";
-    if (app && (await stat(path.join(dir, name)).then((s) => s.isFile(), () => false))) apps.push(app);
+    if (
+      app &&
+      (await stat(path.join(dir, name)).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      apps.push(app);
   }
   return apps.sort();
 }

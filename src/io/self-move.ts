@@ -43,7 +43,13 @@ export async function removeStaleSelfCopies(exePath: string, platform: Platform,
   const removed: string[] = [];
   for (const name of staleSelfCopies(await fs.readdir(dir).catch(() => []), path.win32.basename(exePath))) {
     const file = `${dir}${name}`;
-    if (await fs.unlink(file).then(() => true, () => false)) removed.push(file);
+    if (
+      await fs.unlink(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(file);
   }
   return removed;
 }

@@ -46,8 +46,17 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
     throw new MirrorError("usage: --out DIR --app NAME and one of --github OWNER/REPO or --from-release DIR");
   }
   const stats = github
-    ? await mirrorGithub(out, { app, repo: github, apiUrl: values["api-url"]?.replace(/\/+$/, ""), token: values.token ?? host.githubToken, prereleases: values.prereleases }, log)
-    : await addReleases(out, app, fromReleaseDir({ app, dir: dir as string, tag: values.tag ?? `v${guessVersion(dir as string, app)}`, prerelease: values.prerelease }), log);
+    ? await mirrorGithub(
+        out,
+        { app, repo: github, apiUrl: values["api-url"]?.replace(/\/+$/, ""), token: values.token ?? host.githubToken, prereleases: values.prereleases },
+        log,
+      )
+    : await addReleases(
+        out,
+        app,
+        fromReleaseDir({ app, dir: dir as string, tag: values.tag ?? `v${guessVersion(dir as string, app)}`, prerelease: values.prerelease }),
+        log,
+      );
   log(`${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum`);
   log(`use it with: <app>-update --source ${pathToFileURL(path.resolve(out)).href} (or serve ${out} over HTTP)`);
 }

@@ -76,4 +76,3 @@ export async function mirrorGithub(out: string, o: GithubOptions, log: (line: st
     await http.close();
   }
 }
-

@@ -11,7 +11,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checksumFromText, checksumSourcesFor, sha256Hex } from "../core/checksum.js";
-import { MIRROR_INDEX_FILE, MIRROR_SCHEMA, mirrorAssetPath, mirrorIndexProblem, type MirrorAsset, type MirrorIndex, type MirrorRelease } from "../core/mirror.js";
+import {
+  MIRROR_INDEX_FILE,
+  MIRROR_SCHEMA,
+  mirrorAssetPath,
+  mirrorIndexProblem,
+  type MirrorAsset,
+  type MirrorIndex,
+  type MirrorRelease,
+} from "../core/mirror.js";
 import { hasInstaller } from "../core/select.js";
 import { versionFromTag } from "../core/version.js";
 import type { Asset, Release } from "../types.js";
@@ -66,7 +74,8 @@ async function publishedChecksums(release: Release, name: string, all: boolean, 
     }
     const lookup = checksumFromText((await read(source.asset)).toString("utf8"), name, source.kind === "file");
     if (lookup.kind === "found") found.push(lookup.hex);
-    if (lookup.kind === "not-checksums") throw new MirrorError(`${release.tag}/${source.asset.name} is not a checksum file (no "<sha256>  <name>" line); the mirror was not changed`);
+    if (lookup.kind === "not-checksums")
+      throw new MirrorError(`${release.tag}/${source.asset.name} is not a checksum file (no "<sha256>  <name>" line); the mirror was not changed`);
   }
   return found;
 }
@@ -136,7 +145,9 @@ export function fromReleaseDir(o: { app: string; dir: string; tag: string; prere
         "no leading v, no leading zeros), so no updater would ever pick this release; the mirror was not changed",
     );
   }
-  const names = readdirSync(o.dir).filter((f) => statSync(path.join(o.dir, f)).isFile()).sort();
+  const names = readdirSync(o.dir)
+    .filter((f) => statSync(path.join(o.dir, f)).isFile())
+    .sort();
   const assets: Asset[] = names.map((name) => ({ name, downloadUrl: pathToFileURL(path.join(o.dir, name)).href }));
   return [{ tag: o.tag, prerelease: o.prerelease === true, assets, read: async (asset) => readFileSync(path.join(o.dir, asset.name)) }];
 }

@@ -19,7 +19,15 @@ export async function main(argv: string[], host: ReleaseHost = {}): Promise<numb
   const version = upkeepVersion();
   try {
     // The executables are both the app (upkeep) and its own updater (upkeep-update updates upkeep).
-    const files = release({ app: "upkeep", version, repo: values.repo ?? "upkeep-dev/upkeep", binaries: from, updater: from, out: values.out, mtime: archiveTime(host) });
+    const files = release({
+      app: "upkeep",
+      version,
+      repo: values.repo ?? "upkeep-dev/upkeep",
+      binaries: from,
+      updater: from,
+      out: values.out,
+      mtime: archiveTime(host),
+    });
     process.stderr.write(`release-self: upkeep ${version} for ${readdirSync(from).length} targets, ${files.length} files in ${values.out}\n`);
     return 0;
   } catch (error) {

@@ -17,7 +17,9 @@ export const USAGE = `Usage: node scripts/release.mjs --app NAME --version V --r
        [--base-url URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]`;
 
 /** The options of scripts/release.mjs, named as on its command line (`--alias` repeats). */
-export type ReleaseOptions = { [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "install-path" | "tag"]?: string | undefined } & {
+export type ReleaseOptions = {
+  [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "install-path" | "tag"]?: string | undefined;
+} & {
   alias?: string[] | undefined;
   /** Timestamp of every archive entry, seconds since 1970 (`SOURCE_DATE_EPOCH`); default now. */
   mtime?: number | undefined;
@@ -85,18 +87,23 @@ export function release(options: ReleaseOptions): string[] {
   const o = validate(options);
   const root = options.root ?? ROOT;
   if (!existsSync(o.binaries) || !statSync(o.binaries).isDirectory()) fail(`--binaries ${o.binaries} is not a directory`);
-  const targets = readdirSync(o.binaries).filter((t) => statSync(path.join(o.binaries, t)).isDirectory()).sort();
+  const targets = readdirSync(o.binaries)
+    .filter((t) => statSync(path.join(o.binaries, t)).isDirectory())
+    .sort();
   if (targets.length === 0) fail(`--binaries ${o.binaries} holds no <target>/ directories`);
   for (const t of targets) if (!KNOWN_TARGETS.includes(t)) fail(`unknown target "${t}" in ${o.binaries}; known: ${KNOWN_TARGETS.join(", ")}`);
 
   const plan = targets.map((target) => {
     const windows = isWindowsTarget(target);
     const dir = path.join(o.binaries, target);
-    const files = readdirSync(dir).filter((f) => statSync(path.join(dir, f)).isFile()).sort();
+    const files = readdirSync(dir)
+      .filter((f) => statSync(path.join(dir, f)).isFile())
+      .sort();
     if (files.length === 0) fail(`${dir} holds no binaries`);
     const updater = path.join(o.updater, target, updaterFileName(target));
     if (!existsSync(updater)) fail(`missing updater for target ${target}: ${updater} does not exist`);
-    for (const [bin] of o.aliases) if (!files.includes(windows ? `${bin}.exe` : bin) && !files.includes(bin)) fail(`--alias names ${bin}, which ${dir} does not hold`);
+    for (const [bin] of o.aliases)
+      if (!files.includes(windows ? `${bin}.exe` : bin) && !files.includes(bin)) fail(`--alias names ${bin}, which ${dir} does not hold`);
     return { target, windows, dir, files, updater };
   });
 

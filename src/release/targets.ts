@@ -49,7 +49,17 @@ export function updaterFileName(target: string): string {
 export const TARGETS: Readonly<Record<string, BuildTarget>> = Object.fromEntries(
   Object.entries(TABLE).flatMap(([target, row]) =>
     "node" in row
-      ? [[target, { ...row.node, file: isWindowsTarget(target) ? "bin/node.exe" : "bin/node", exe: updaterFileName(target), ...(target.endsWith("-apple-darwin") ? { macho: true } : {}) }]]
+      ? [
+          [
+            target,
+            {
+              ...row.node,
+              file: isWindowsTarget(target) ? "bin/node.exe" : "bin/node",
+              exe: updaterFileName(target),
+              ...(target.endsWith("-apple-darwin") ? { macho: true } : {}),
+            },
+          ],
+        ]
       : [],
   ),
 );

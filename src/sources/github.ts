@@ -1,12 +1,5 @@
 import { appEnvVar } from "../core/env-name.js";
-import {
-  latestReleaseUrl,
-  nextPageUrl,
-  releasesUrl,
-  tagReleaseUrl,
-  toRelease,
-  type GithubReleaseWire,
-} from "../core/github.js";
+import { latestReleaseUrl, nextPageUrl, releasesUrl, tagReleaseUrl, toRelease, type GithubReleaseWire } from "../core/github.js";
 import { findVersion, hasInstaller, isCandidate, pickLatest } from "../core/select.js";
 import { compareVersions } from "../core/compare.js";
 import { UpdaterError } from "../errors.js";
@@ -97,7 +90,9 @@ export function githubSource(o: GithubSourceOptions): ReleaseSource {
         const res = await api(latestReleaseUrl(o.apiBase, o.owner, o.repo));
         const latest = res ? toRelease(json(res) as GithubReleaseWire, o.app, res.url) : undefined;
         if (latest && !latest.prerelease && isCandidate(latest, o.app)) return latest;
-        o.verbose?.(latest ? `The latest release ${latest.tag} has no installer; looking through the list.` : "No usable /releases/latest; looking through the list.");
+        o.verbose?.(
+          latest ? `The latest release ${latest.tag} has no installer; looking through the list.` : "No usable /releases/latest; looking through the list.",
+        );
         const found = pickLatest(await list(() => false), o.app, false);
         if (found) return found;
         throw new UpdaterError("RELEASE_NOT_FOUND", `There are no stable releases available for ${o.app} in ${repoName}.`, {

@@ -57,7 +57,10 @@ export function sourceFor(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSou
 
 function github(loaded: LoadedReceipt, ctx: SourceContext): ReleaseSource {
   const { owner, name } = loaded.receipt.source;
-  for (const [field, value] of [["source.owner", owner], ["source.name", name]] as const) {
+  for (const [field, value] of [
+    ["source.owner", owner],
+    ["source.name", name],
+  ] as const) {
     if (value.trim() === "") {
       throw new UpdaterError("RECEIPT_INVALID", `Install receipt ${loaded.path} is invalid: "${field}" is empty.`, {
         hint: `Reinstall ${ctx.app} with its installer to rewrite the receipt.`,

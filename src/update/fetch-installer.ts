@@ -105,8 +105,12 @@ async function expectedChecksum(http: Http, source: ChecksumSource, name: string
   const found = checksumFromText(res.body.toString("utf8"), name, source.kind === "file");
   if (found.kind === "found") return { hex: found.hex, from: source.asset.name };
   if (found.kind === "absent") return undefined;
-  throw new UpdaterError("DOWNLOAD_FAILED", `The checksum file ${source.asset.name} from ${res.url} is not a checksum file (no "<sha256>  <name>" line). Nothing was run.`, {
-    hint: "A proxy or a broken release may have served the wrong file (an HTML page?); check the release's assets and try again.",
-    details: { url: res.url, asset: source.asset.name },
-  });
+  throw new UpdaterError(
+    "DOWNLOAD_FAILED",
+    `The checksum file ${source.asset.name} from ${res.url} is not a checksum file (no "<sha256>  <name>" line). Nothing was run.`,
+    {
+      hint: "A proxy or a broken release may have served the wrong file (an HTML page?); check the release's assets and try again.",
+      details: { url: res.url, asset: source.asset.name },
+    },
+  );
 }

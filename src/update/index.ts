@@ -91,7 +91,15 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
 }
 
 // Fetches (or takes AXOUPDATER_INSTALLER_PATH's) installer, stages it privately, runs it as a transaction.
-async function install(config: Config, http: Http, loaded: LoadedReceipt, where: Location, plan: InstallPlan, release: Release, warnings: Warning[]): Promise<InstallReceipt> {
+async function install(
+  config: Config,
+  http: Http,
+  loaded: LoadedReceipt,
+  where: Location,
+  plan: InstallPlan,
+  release: Release,
+  warnings: Warning[],
+): Promise<InstallReceipt> {
   const verbose = config.hooks.verbose;
   let body: Buffer | undefined;
   if (config.installerPath) {
@@ -106,7 +114,17 @@ async function install(config: Config, http: Http, loaded: LoadedReceipt, where:
   // AXOUPDATER_INSTALLER_PATH: a local installer replaces the release's (the lookup still happens).
   const scriptPath = staged.path ?? path.resolve(config.cwd, config.installerPath as string);
   try {
-    return await installGuarded({ config, loaded, release, plan, scriptPath, installerTmp: staged.tmp, binDir: where.binDir, updaterPath: where.updaterPath, warnings });
+    return await installGuarded({
+      config,
+      loaded,
+      release,
+      plan,
+      scriptPath,
+      installerTmp: staged.tmp,
+      binDir: where.binDir,
+      updaterPath: where.updaterPath,
+      warnings,
+    });
   } finally {
     await staged.dispose();
   }

@@ -30,7 +30,9 @@ export async function locate(config: Config, loaded: LoadedReceipt): Promise<Loc
     code: "RECEIPT_REPAIRED",
     message: `Read ${loaded.path} despite ${r} (a known installer bug); the next install rewrites it.`,
   }));
-  config.hooks.verbose?.(`Receipt ${loaded.path}: ${config.app} ${receipt.version} in ${receipt.installPrefix} from ${receipt.source.releaseType} ${receipt.source.owner}/${receipt.source.name}`);
+  config.hooks.verbose?.(
+    `Receipt ${loaded.path}: ${config.app} ${receipt.version} in ${receipt.installPrefix} from ${receipt.source.releaseType} ${receipt.source.owner}/${receipt.source.name}`,
+  );
   const installRoot = installPrefixRoot(receipt, config.platform);
   const p = config.platform === "win32" ? path.win32 : path.posix;
   let updaterDir: string | undefined;

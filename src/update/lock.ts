@@ -36,7 +36,10 @@ export async function afterLock(config: Config, where: Location, loaded: LoadedR
     });
   }
   if (recovery.restored.length > 0) {
-    warnings.push({ code: "RECOVERED", message: `An earlier update of ${config.app} was interrupted; restored ${recovery.restored.length} files from its backup.` });
+    warnings.push({
+      code: "RECOVERED",
+      message: `An earlier update of ${config.app} was interrupted; restored ${recovery.restored.length} files from its backup.`,
+    });
     loaded = await readReceipt(config);
   }
   await removeStaleSelfCopies(where.updaterPath, config.platform);

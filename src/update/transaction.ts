@@ -81,16 +81,31 @@ async function run(t: TransactionInput): Promise<void> {
   }
   if (exit.spawnError === undefined && exit.exitCode === 0) return;
   const status =
-    exit.spawnError !== undefined ? `could not be started (${exit.spawnError})` : exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.exitCode}`;
+    exit.spawnError !== undefined
+      ? `could not be started (${exit.spawnError})`
+      : exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with status ${exit.exitCode}`;
   const tail = exit.tail.filter((l) => l.trim() !== "").slice(-10);
-  throw new UpdaterError("INSTALLER_FAILED", `The installer for ${config.app} ${release.version} ${status}.${tail.length ? `\nIts last output:\n  ${tail.join("\n  ")}` : ""}`, {
-    hint: `Fix what the installer reports and run ${config.app}-update again.`,
-    details: { exitCode: exit.exitCode ?? null, signal: exit.signal ?? null, output: tail },
-  });
+  throw new UpdaterError(
+    "INSTALLER_FAILED",
+    `The installer for ${config.app} ${release.version} ${status}.${tail.length ? `\nIts last output:\n  ${tail.join("\n  ")}` : ""}`,
+    {
+      hint: `Fix what the installer reports and run ${config.app}-update again.`,
+      details: { exitCode: exit.exitCode ?? null, signal: exit.signal ?? null, output: tail },
+    },
+  );
 }
 
 // Restores the previous install and says so in the error; if that fails too, both are reported.
-async function rollBack(config: Config, loaded: LoadedReceipt, backup: Backup, moved: MovedSelf | undefined, updaterPath: string, error: UpdaterError): Promise<UpdaterError> {
+async function rollBack(
+  config: Config,
+  loaded: LoadedReceipt,
+  backup: Backup,
+  moved: MovedSelf | undefined,
+  updaterPath: string,
+  error: UpdaterError,
+): Promise<UpdaterError> {
   const skip = new Set<string>();
   let note: string;
   let restored: string[] = [];

@@ -81,7 +81,13 @@ async function newReceipt(v: VerifyInput, warnings: Warning[]): Promise<InstallR
     throw failed(config.app, `it left an unreadable receipt: ${(error as Error).message}`);
   }
   if (loaded.standardLocation || compareVersions(receipt.version, release.version) === 0) return receipt;
-  const standard = receiptCandidates({ app: config.app, vars: { ...config.receiptVars, workingDir: false, configPath: undefined }, platform: config.platform, home: config.home, cwd: config.cwd });
+  const standard = receiptCandidates({
+    app: config.app,
+    vars: { ...config.receiptVars, workingDir: false, configPath: undefined },
+    platform: config.platform,
+    home: config.home,
+    cwd: config.cwd,
+  });
   const found = await readFirstReceipt(standard, receiptFileName(config.app));
   if (!found) return receipt;
   const other = parseReceipt(found.text, { file: found.path, app: config.app }).receipt;

@@ -22,7 +22,14 @@ async function world(o: { app?: InstalledAppOptions; gh?: FakeGithubOptions } = 
     runCliWith({ argv, env: { ...env, ...extra }, ...(invokedAs ? { invokedAs } : { invokedAs: path.join(app.bin, "axolotlsay-update") }) });
   const appVersion = () => execFileSync(path.join(app.bin, "axolotlsay"), { encoding: "utf8" }).trim();
   const installerLog = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : undefined);
-  const installerEnv = () => Object.fromEntries((installerLog() ?? "").split("\n").slice(1).filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const installerEnv = () =>
+    Object.fromEntries(
+      (installerLog() ?? "")
+        .split("\n")
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
   return { gh, app, env, run, appVersion, installerLog, installerEnv, receipt: () => readFileSync(app.receiptPath, "utf8") };
 }
 
@@ -141,7 +148,7 @@ describe("cli: updating", () => {
   it("AXOUPDATER_INSTALLER_PATH runs a local installer instead of downloading one", async () => {
     const w = await world();
     const local = path.join(tmpDir(), "my installer.sh");
-    writeFileSync(local, (w.gh.releases[0]!.assets[0]!.body as string).replace("echo \"axolotlsay 2.0.0\"", "echo \"axolotlsay local\""));
+    writeFileSync(local, (w.gh.releases[0]!.assets[0]!.body as string).replace('echo "axolotlsay 2.0.0"', 'echo "axolotlsay local"'));
     const r = await w.run([], { AXOUPDATER_INSTALLER_PATH: local });
     expect(r.code).toBe(0);
     expect(w.appVersion()).toBe("axolotlsay local");
@@ -192,7 +199,14 @@ describe("cli: --check, --dry-run and --json", () => {
     const r = await w.run(["--json"]);
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.json).toMatchObject({ app: "axolotlsay", result: "updated", old_version: "1.0.0", new_version: "2.0.0", tag: "v2.0.0", install_prefix: w.app.prefix });
+    expect(r.json).toMatchObject({
+      app: "axolotlsay",
+      result: "updated",
+      old_version: "1.0.0",
+      new_version: "2.0.0",
+      tag: "v2.0.0",
+      install_prefix: w.app.prefix,
+    });
     expect(r.stderr).not.toContain("Checking for updates");
     expect(r.stderr).not.toContain("New release");
     // Not the installer's lines either: under --json its output is not shown at all.
@@ -204,7 +218,14 @@ describe("cli: --check, --dry-run and --json", () => {
     const r = await w.run(["--json", "--version", "7.7.7"]);
     expect(r.code).toBe(1);
     // The versions and prefix known before the failure are kept, not nulled.
-    expect(r.json).toMatchObject({ app: "axolotlsay", result: "failed", old_version: "1.0.0", new_version: null, install_prefix: w.app.prefix, error: { code: "RELEASE_NOT_FOUND" } });
+    expect(r.json).toMatchObject({
+      app: "axolotlsay",
+      result: "failed",
+      old_version: "1.0.0",
+      new_version: null,
+      install_prefix: w.app.prefix,
+      error: { code: "RELEASE_NOT_FOUND" },
+    });
     expect(Object.keys(r.json ?? {})).toEqual(["schema", "app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
   });
 
@@ -212,7 +233,15 @@ describe("cli: --check, --dry-run and --json", () => {
     const w = await world({ gh: { releases: [fakeRelease("2.0.0", { prelude: "exit 3" })] } });
     const r = await w.run(["--json"]);
     expect(r.code).toBe(1);
-    expect(r.json).toMatchObject({ schema: "upkeep/1", result: "failed", old_version: "1.0.0", new_version: "2.0.0", tag: "v2.0.0", install_prefix: w.app.prefix, error: { code: "INSTALLER_FAILED" } });
+    expect(r.json).toMatchObject({
+      schema: "upkeep/1",
+      result: "failed",
+      old_version: "1.0.0",
+      new_version: "2.0.0",
+      tag: "v2.0.0",
+      install_prefix: w.app.prefix,
+      error: { code: "INSTALLER_FAILED" },
+    });
   });
 
   it("a failure keeps the warnings gathered before it (JSON and text)", async () => {
@@ -240,7 +269,10 @@ describe("cli: --check, --dry-run and --json", () => {
     };
     const code = await runCli(host, { stdout: (t) => (stdout += t), stderr: () => {} });
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).error).toMatchObject({ code: "RECEIPT_NOT_FOUND", message: expect.stringContaining("the current directory no longer exists (it was deleted)") });
+    expect(JSON.parse(stdout).error).toMatchObject({
+      code: "RECEIPT_NOT_FOUND",
+      message: expect.stringContaining("the current directory no longer exists (it was deleted)"),
+    });
     // Without the variable, a deleted working directory does not matter.
     const ok = await runCli({ ...host, env: w.env }, { stdout: () => {}, stderr: () => {} });
     expect(ok).toBe(0);
@@ -281,7 +313,11 @@ describe("cli: terminals and odd paths", () => {
     expect(tty.stderr).toMatch(/Downloading axolotlsay-installer\.sh \(\d/);
     expect(tty.stderr).toContain("Running axolotlsay-installer.sh");
     expect(tty.stderr.trimEnd().split("\n").at(-1)).toBe("New release 2.0.0 installed!");
-    for (const [argv, isTTY] of [[["--force"], false], [["--force", "--quiet"], true], [["--force", "--json"], true]] as const) {
+    for (const [argv, isTTY] of [
+      [["--force"], false],
+      [["--force", "--quiet"], true],
+      [["--force", "--json"], true],
+    ] as const) {
       const r = await runCliWith({ argv: [...argv], env: w.env, invokedAs: path.join(w.app.bin, "axolotlsay-update"), stderrIsTTY: isTTY });
       expect(r.code).toBe(0);
       expect(r.stderr).not.toContain("\r");
@@ -396,13 +432,25 @@ type Provoke = (w: Awaited<ReturnType<typeof world>>) => Promise<Awaited<ReturnT
 const errorCases: [string, number, string, Provoke, FakeGithubOptions?, InstalledAppOptions?][] = [
   ["USAGE", 2, "mutually exclusive", (w) => w.run(["--tag", "v2.0.0", "--version", "2.0.0"])],
   ["USAGE", 2, "unknown option '--yes'", (w) => w.run(["--yes"])],
-  ["USAGE", 2, "AXOLOTLSAY_INSTALLER_GHE_BASE_URL and AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL", (w) => w.run([], { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" })],
+  [
+    "USAGE",
+    2,
+    "AXOLOTLSAY_INSTALLER_GHE_BASE_URL and AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL",
+    (w) => w.run([], { AXOLOTLSAY_INSTALLER_GITHUB_BASE_URL: "https://example.com" }),
+  ],
   ["APP_NAME", 2, 'runs as "axoupdater", not as "<app>-update"', (w) => w.run([], {}, path.join(w.app.bin, "axoupdater"))],
   ["APP_NAME", 2, "App name calculated as `axoupdater'", (w) => w.run([], {}, path.join(w.app.bin, "axoupdater-update"))],
   ["RECEIPT_NOT_FOUND", 1, "Unable to load receipt for app axolotlsay", (w) => w.run([], { HOME: tmpDir() })],
   ["RECEIPT_INVALID", 1, "axolotlsay-receipt.json is invalid", (w) => w.run(), undefined, { receiptText: '{"install_prefix": 3}' }],
   ["RECEIPT_MISMATCH", 1, "but the receipt", (w) => w.run([], {}, path.join(tmpDir(), "bin", "axolotlsay-update"))],
-  ["SOURCE_UNSUPPORTED", 1, 'release source "gitlab"', (w) => w.run(), undefined, { receipt: { source: { app_name: "axolotlsay", name: "a", owner: "o", release_type: "gitlab" } } }],
+  [
+    "SOURCE_UNSUPPORTED",
+    1,
+    'release source "gitlab"',
+    (w) => w.run(),
+    undefined,
+    { receipt: { source: { app_name: "axolotlsay", name: "a", owner: "o", release_type: "gitlab" } } },
+  ],
   ["RELEASE_NOT_FOUND", 1, "The version 9.9.9 was not found", (w) => w.run(["--version", "9.9.9"])],
   ["NO_INSTALLER", 1, "has no axolotlsay-installer.sh", (w) => w.run(), { releases: [fakeRelease("2.0.0", { noShellInstaller: true })] }],
   [
@@ -410,7 +458,11 @@ const errorCases: [string, number, string, Provoke, FakeGithubOptions?, Installe
     1,
     "rate limit exceeded",
     (w) => {
-      w.gh.inject({ match: /releases/, status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 600) } });
+      w.gh.inject({
+        match: /releases/,
+        status: 403,
+        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 600) },
+      });
       return w.run();
     },
   ],
@@ -433,7 +485,13 @@ const errorCases: [string, number, string, Provoke, FakeGithubOptions?, Installe
       return w.run(["--timeout", "0.2"]);
     },
   ],
-  ["DOWNLOAD_FAILED", 1, "is an HTML page", (w) => w.run(), { releases: [fakeRelease("2.0.0", { installerBody: "<!DOCTYPE html><html>Sign in</html>", installerDigest: null })] }],
+  [
+    "DOWNLOAD_FAILED",
+    1,
+    "is an HTML page",
+    (w) => w.run(),
+    { releases: [fakeRelease("2.0.0", { installerBody: "<!DOCTYPE html><html>Sign in</html>", installerDigest: null })] },
+  ],
   [
     "DOWNLOAD_FAILED",
     1,
@@ -443,8 +501,20 @@ const errorCases: [string, number, string, Provoke, FakeGithubOptions?, Installe
       return w.run();
     },
   ],
-  ["CHECKSUM_MISMATCH", 1, "Checksum mismatch for axolotlsay-installer.sh", (w) => w.run(), { releases: [fakeRelease("2.0.0", { installerDigest: `sha256:${"0".repeat(64)}` })] }],
-  ["INSTALLER_FAILED", 1, "exited with status 3", (w) => w.run(), { releases: [fakeRelease("2.0.0", { prelude: "echo 'cannot write to /nowhere' >&2; exit 3" })] }],
+  [
+    "CHECKSUM_MISMATCH",
+    1,
+    "Checksum mismatch for axolotlsay-installer.sh",
+    (w) => w.run(),
+    { releases: [fakeRelease("2.0.0", { installerDigest: `sha256:${"0".repeat(64)}` })] },
+  ],
+  [
+    "INSTALLER_FAILED",
+    1,
+    "exited with status 3",
+    (w) => w.run(),
+    { releases: [fakeRelease("2.0.0", { prelude: "echo 'cannot write to /nowhere' >&2; exit 3" })] },
+  ],
 ];
 
 describe("cli: every error code, with its exit status and message", () => {

@@ -16,7 +16,10 @@ describe("machineHelp", () => {
   it("lists the commands and every flag of upkeep with the commands it applies to", () => {
     const text = machineHelp("0.1.0");
     expect(text).toContain("Usage: upkeep <COMMAND>");
-    for (const flag of FLAGS) expect(text.includes(`--${flag.name} `) || text.includes(`--${flag.name}\n`) || text.includes(`--${flag.name} <`), flag.name).toBe(flag.commands.length > 0);
+    for (const flag of FLAGS)
+      expect(text.includes(`--${flag.name} `) || text.includes(`--${flag.name}\n`) || text.includes(`--${flag.name} <`), flag.name).toBe(
+        flag.commands.length > 0,
+      );
     expect(text).toMatch(/--dry-run +Show what would be installed; download and change nothing \[update\]/);
     expect(text).toMatch(/--version <VERSION> .* \[check, update; one APP\]/);
     expect(text).toContain("so does --version with no command");

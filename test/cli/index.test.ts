@@ -34,14 +34,33 @@ describe("runCli: dispatch by name", () => {
     [["--version"], [2, "--version needs a value: the version to install"], [0, "upkeep 0.1.0\n"]],
     [["-V"], [0, "upkeep 0.1.0\n"], [0, "upkeep 0.1.0\n"]],
     [["--updater-version"], [0, "upkeep 0.1.0\n"], [0, "upkeep 0.1.0\n"]],
-    [["update", "--dry-rn"], [2, "unknown option '--dry-rn' (did you mean '--dry-run'?)"], [2, "unknown option '--dry-rn' (did you mean '--dry-run'?)"]],
-    [["update", "--timeout", "1e3"], [2, '--timeout "1e3" is not a number of seconds between 0.1 and 3600'], [2, '--timeout "1e3" is not a number of seconds between 0.1 and 3600']],
-    [["update", "--tag", "v1", "--version", "1.0.0"], [2, "mutually exclusive"], [2, "mutually exclusive"]],
-    [["update", "--tag"], [2, "--tag needs a value (TAG)"], [2, "--tag needs a value (TAG)"]],
+    [
+      ["update", "--dry-rn"],
+      [2, "unknown option '--dry-rn' (did you mean '--dry-run'?)"],
+      [2, "unknown option '--dry-rn' (did you mean '--dry-run'?)"],
+    ],
+    [
+      ["update", "--timeout", "1e3"],
+      [2, '--timeout "1e3" is not a number of seconds between 0.1 and 3600'],
+      [2, '--timeout "1e3" is not a number of seconds between 0.1 and 3600'],
+    ],
+    [
+      ["update", "--tag", "v1", "--version", "1.0.0"],
+      [2, "mutually exclusive"],
+      [2, "mutually exclusive"],
+    ],
+    [
+      ["update", "--tag"],
+      [2, "--tag needs a value (TAG)"],
+      [2, "--tag needs a value (TAG)"],
+    ],
   ];
   for (const [argv, app, machine] of both) {
     it(`${argv.join(" ")}: the same parser under both names`, async () => {
-      for (const [invokedAs, [code, want]] of [["/h/.cargo/bin/axolotlsay-update", app], ["/usr/local/bin/upkeep", machine]] as const) {
+      for (const [invokedAs, [code, want]] of [
+        ["/h/.cargo/bin/axolotlsay-update", app],
+        ["/usr/local/bin/upkeep", machine],
+      ] as const) {
         const r = await runCliWith({ argv: [...argv, "--json"], env: { HOME: "/nonexistent" }, invokedAs });
         expect(r.code, invokedAs).toBe(code);
         if (code === 0) expect(r.stdout).toBe(want);

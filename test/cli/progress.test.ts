@@ -3,7 +3,13 @@ import { createSpinner, describeStep, formatBytes } from "../../src/cli/progress
 
 describe("progress text", () => {
   // [bytes, text]
-  for (const [n, text] of [[0, "0 B"], [1023, "1023 B"], [1536, "1.5 KB"], [5 * 1024 * 1024, "5.0 MB"]] as const) it(`${n} → ${text}`, () => expect(formatBytes(n)).toBe(text));
+  for (const [n, text] of [
+    [0, "0 B"],
+    [1023, "1023 B"],
+    [1536, "1.5 KB"],
+    [5 * 1024 * 1024, "5.0 MB"],
+  ] as const)
+    it(`${n} → ${text}`, () => expect(formatBytes(n)).toBe(text));
   it("describes steps", () => {
     expect(describeStep({ step: "download", name: "a-installer.sh", received: 2048, total: 4096 })).toBe("Downloading a-installer.sh (2.0 KB of 4.0 KB)");
     expect(describeStep({ step: "download", name: "a-installer.sh", received: 10, total: undefined })).toBe("Downloading a-installer.sh (10 B)");

@@ -1,9 +1,28 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { appDocument, emptyOutcome, failOutcome, machineDocument, outcomeExitCode, outcomesExitCode, outcomeJson, outcomeText, type Outcome } from "../../src/cli/report.js";
+import {
+  appDocument,
+  emptyOutcome,
+  failOutcome,
+  machineDocument,
+  outcomeExitCode,
+  outcomesExitCode,
+  outcomeJson,
+  outcomeText,
+  type Outcome,
+} from "../../src/cli/report.js";
 import { UpdaterError, WARNING_CODES } from "../../src/errors.js";
 
-const base: Outcome = { app: "axolotlsay", result: "updated", oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p", warnings: [], error: null };
+const base: Outcome = {
+  app: "axolotlsay",
+  result: "updated",
+  oldVersion: "1.0.0",
+  newVersion: "2.0.0",
+  tag: "v2.0.0",
+  installPrefix: "/p",
+  warnings: [],
+  error: null,
+};
 
 describe("outcome rendering", () => {
   // [result, quiet, lines, exit code]
@@ -44,12 +63,30 @@ describe("outcome rendering", () => {
     const doc = machineDocument("check", [outcomeJson(base)], null);
     expect(doc).toEqual({ schema: "upkeep/1", command: "check", results: [outcomeJson(base)], ok: true, error: null });
     expect(machineDocument("update", [outcomeJson({ ...base, result: "failed" })], null).ok).toBe(false);
-    expect(machineDocument(null, [], new UpdaterError("USAGE", "bad", { hint: "h" }))).toMatchObject({ ok: false, error: { code: "USAGE", message: "bad", hint: "h" } });
+    expect(machineDocument(null, [], new UpdaterError("USAGE", "bad", { hint: "h" }))).toMatchObject({
+      ok: false,
+      error: { code: "USAGE", message: "bad", hint: "h" },
+    });
   });
   it("a failure keeps the versions, tag, prefix and warnings the library knew, and redacts", () => {
-    const e = new UpdaterError("INSTALLER_FAILED", "died with s3cret", { details: { known: { oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p" }, warnings: [{ code: "NO_CHECKSUM", message: "m" }], restored: ["/p/bin/x"] } });
+    const e = new UpdaterError("INSTALLER_FAILED", "died with s3cret", {
+      details: {
+        known: { oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p" },
+        warnings: [{ code: "NO_CHECKSUM", message: "m" }],
+        restored: ["/p/bin/x"],
+      },
+    });
     const o = failOutcome(emptyOutcome("x"), e, ["s3cret"]);
-    expect(o).toEqual({ app: "x", result: "failed", oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p", warnings: [{ code: "NO_CHECKSUM", message: "m" }], error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"] } });
+    expect(o).toEqual({
+      app: "x",
+      result: "failed",
+      oldVersion: "1.0.0",
+      newVersion: "2.0.0",
+      tag: "v2.0.0",
+      installPrefix: "/p",
+      warnings: [{ code: "NO_CHECKSUM", message: "m" }],
+      error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"] },
+    });
   });
   it("several apps: the worst failure's status, else 100 when any update is available", () => {
     const failed = (code: "USAGE" | "NETWORK"): Outcome => ({ ...base, result: "failed", error: { code, message: "m", hint: null } });

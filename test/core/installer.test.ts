@@ -45,7 +45,12 @@ describe("installerEnv (the cargo-dist contract)", () => {
     expect(Object.keys(env).sort()).toEqual(["AKAIKATANA_REPACK_INSTALL_DIR", "CARGO_DIST_FORCE_INSTALL_DIR", "KEEP"]);
   });
   it("overrides the user's own forced dir, and on Windows matches names case-insensitively", () => {
-    const env = installerEnv({ ...base, platform: "win32", installRoot: "C:\\x", env: { Psmodulepath: "p", cargo_dist_force_install_dir: "D:\\y", Path: "C:\\w" } });
+    const env = installerEnv({
+      ...base,
+      platform: "win32",
+      installRoot: "C:\\x",
+      env: { Psmodulepath: "p", cargo_dist_force_install_dir: "D:\\y", Path: "C:\\w" },
+    });
     expect(env).toEqual({ Path: "C:\\w", CARGO_DIST_FORCE_INSTALL_DIR: "C:\\x", AKAIKATANA_REPACK_INSTALL_DIR: "C:\\x" });
   });
 });

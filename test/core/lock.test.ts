@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { clearLockCommand, describeHolder, formatLock, isStale, LOCK_MAX_AGE_MS, parseLock, unusableLock, type LockPathInfo, type LockRecord } from "../../src/core/lock.js";
+import {
+  clearLockCommand,
+  describeHolder,
+  formatLock,
+  isStale,
+  LOCK_MAX_AGE_MS,
+  parseLock,
+  unusableLock,
+  type LockPathInfo,
+  type LockRecord,
+} from "../../src/core/lock.js";
 
 const now = 1_700_000_000_000;
 const rec = (o: Partial<LockRecord> = {}): LockRecord => ({ pid: 42, host: "box", started: now - 1000, app: "a", version: "0.1.0", ...o });
@@ -43,7 +53,8 @@ describe("lock paths", () => {
     [{ kind: "device", uid: 0 }, 1000, "is a device, not a lock file"],
   ];
   for (const [info, uid, problem] of cases) {
-    it(`${info.kind} of uid ${info.uid}${info.unreadable ? ", unreadable" : ""}, for uid ${uid} → ${problem ?? "a lock"}`, () => expect(unusableLock(info, uid)).toBe(problem));
+    it(`${info.kind} of uid ${info.uid}${info.unreadable ? ", unreadable" : ""}, for uid ${uid} → ${problem ?? "a lock"}`, () =>
+      expect(unusableLock(info, uid)).toBe(problem));
   }
 
   it("the command that clears it: sudo only for another user's path, quoted when needed", () => {

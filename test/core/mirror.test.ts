@@ -7,7 +7,12 @@ const index = (o: Record<string, unknown> = {}) =>
     schema: MIRROR_SCHEMA,
     app: "axolotlsay",
     releases: [
-      { tag: "v2.0.0", version: "2.0.0", prerelease: false, assets: [{ name: "axolotlsay-installer.sh", path: "v2.0.0/axolotlsay-installer.sh", size: 10, sha256: H }] },
+      {
+        tag: "v2.0.0",
+        version: "2.0.0",
+        prerelease: false,
+        assets: [{ name: "axolotlsay-installer.sh", path: "v2.0.0/axolotlsay-installer.sh", size: 10, sha256: H }],
+      },
       { tag: "axolotlsay-v1.0.0", prerelease: true, assets: [] },
       { tag: "nightly", prerelease: false, assets: [] },
     ],
@@ -21,7 +26,12 @@ describe("parseMirrorIndex", () => {
       ["v2.0.0", "2.0.0", false],
       ["axolotlsay-v1.0.0", "1.0.0", true],
     ]);
-    expect(r[0]!.assets[0]).toEqual({ name: "axolotlsay-installer.sh", downloadUrl: "https://m.example/axo/v2.0.0/axolotlsay-installer.sh", size: 10, digest: `sha256:${H}` });
+    expect(r[0]!.assets[0]).toEqual({
+      name: "axolotlsay-installer.sh",
+      downloadUrl: "https://m.example/axo/v2.0.0/axolotlsay-installer.sh",
+      size: 10,
+      digest: `sha256:${H}`,
+    });
   });
   // [label, text, message]
   const bad: [string, string, string][] = [
@@ -32,7 +42,9 @@ describe("parseMirrorIndex", () => {
   ];
   for (const [label, text, message] of bad) {
     it(`SOURCE_UNSUPPORTED for ${label}`, () => {
-      expect(() => parseMirrorIndex(text, "https://m/releases.json", "axolotlsay")).toThrow(expect.objectContaining({ code: "SOURCE_UNSUPPORTED", message: expect.stringContaining(message) }));
+      expect(() => parseMirrorIndex(text, "https://m/releases.json", "axolotlsay")).toThrow(
+        expect.objectContaining({ code: "SOURCE_UNSUPPORTED", message: expect.stringContaining(message) }),
+      );
     });
   }
 });
@@ -84,9 +96,18 @@ describe("mirrorIndexProblem", () => {
 describe("mirrorAssetPath", () => {
   it("keeps each release in a directory named after its tag, and a path the reader resolves to it", () => {
     expect(mirrorAssetPath("v2.0.0", "axolotlsay-installer.sh")).toEqual({ dir: "v2.0.0", path: "v2.0.0/axolotlsay-installer.sh" });
-    expect(mirrorAssetPath("releases/axolotlsay/1.0.0+b", "a b#.tar.xz")).toEqual({ dir: "releases_axolotlsay_1.0.0+b", path: "releases_axolotlsay_1.0.0%2Bb/a%20b%23.tar.xz" });
+    expect(mirrorAssetPath("releases/axolotlsay/1.0.0+b", "a b#.tar.xz")).toEqual({
+      dir: "releases_axolotlsay_1.0.0+b",
+      path: "releases_axolotlsay_1.0.0%2Bb/a%20b%23.tar.xz",
+    });
     const { path } = mirrorAssetPath("v1.0.0", "a b#.sh");
-    const text = JSON.stringify({ schema: MIRROR_SCHEMA, app: "axolotlsay", releases: [{ tag: "v1.0.0", version: "1.0.0", prerelease: false, assets: [{ name: "a b#.sh", path, size: 1, sha256: H }] }] });
-    expect(parseMirrorIndex(text, "https://m.example/axo/releases.json", "axolotlsay")[0]?.assets[0]?.downloadUrl).toBe("https://m.example/axo/v1.0.0/a%20b%23.sh");
+    const text = JSON.stringify({
+      schema: MIRROR_SCHEMA,
+      app: "axolotlsay",
+      releases: [{ tag: "v1.0.0", version: "1.0.0", prerelease: false, assets: [{ name: "a b#.sh", path, size: 1, sha256: H }] }],
+    });
+    expect(parseMirrorIndex(text, "https://m.example/axo/releases.json", "axolotlsay")[0]?.assets[0]?.downloadUrl).toBe(
+      "https://m.example/axo/v1.0.0/a%20b%23.sh",
+    );
   });
 });

@@ -15,6 +15,7 @@ const cases: [string, string, NodeJS.Platform, boolean][] = [
 ];
 
 describe("receiptMatchesExecutable", () => {
-  for (const [dir, root, platform, match] of cases) it(`${dir} vs ${root} (${platform}) → ${match}`, () => expect(receiptMatchesExecutable(dir, root, platform)).toBe(match));
+  for (const [dir, root, platform, match] of cases)
+    it(`${dir} vs ${root} (${platform}) → ${match}`, () => expect(receiptMatchesExecutable(dir, root, platform)).toBe(match));
   it("keeps the root directory itself", () => expect(samePath("/", "/", "linux")).toBe(true));
 });

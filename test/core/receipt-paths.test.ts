@@ -10,9 +10,7 @@ const search = (o: { app: string; cwd: string; home: string | undefined; platfor
 
 describe("receiptCandidates (axoupdater's order)", () => {
   it("Linux default: ~/.config/<app>", () => {
-    expect(search({ ...base, env: {}, platform: "linux" })).toEqual([
-      { dir: "/home/u/.config/axolotlsay", onlyIfDirExists: false, standard: true },
-    ]);
+    expect(search({ ...base, env: {}, platform: "linux" })).toEqual([{ dir: "/home/u/.config/axolotlsay", onlyIfDirExists: false, standard: true }]);
   });
   it("macOS uses ~/.config too, not ~/Library", () => {
     expect(search({ ...base, env: {}, platform: "darwin" })[0]?.dir).toBe("/home/u/.config/axolotlsay");

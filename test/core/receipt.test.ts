@@ -91,7 +91,11 @@ describe("receipt entries are plain file names inside the prefix", () => {
   for (const [fields, field] of bad) {
     it(`${JSON.stringify(fields)} → RECEIPT_INVALID naming ${field}`, () => {
       expect(() => parseReceipt(JSON.stringify({ ...base, ...fields }), where)).toThrow(
-        expect.objectContaining({ code: "RECEIPT_INVALID", details: { path: where.file, field }, message: expect.stringContaining("not a plain file name inside the install prefix") }),
+        expect.objectContaining({
+          code: "RECEIPT_INVALID",
+          details: { path: where.file, field },
+          message: expect.stringContaining("not a plain file name inside the install prefix"),
+        }),
       );
     });
   }
@@ -110,7 +114,8 @@ describe("parseReceipt: deeply nested receipts", () => {
 
 describe("installPrefixRoot", () => {
   const receipt = (prefix: string, provider: { source: string; version: string }) =>
-    parseReceipt(JSON.stringify({ install_prefix: prefix, provider, source: { release_type: "github", owner: "o", name: "n" }, version: "1.0.0" }), where).receipt;
+    parseReceipt(JSON.stringify({ install_prefix: prefix, provider, source: { release_type: "github", owner: "o", name: "n" }, version: "1.0.0" }), where)
+      .receipt;
   // [prefix, provider source, provider version, root]
   const cases: [string, string, string, string][] = [
     ["/x/bin", "cargo-dist", "0.10.0-prerelease.1", "/x"],

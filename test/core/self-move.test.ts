@@ -3,7 +3,9 @@ import { ownUpdaterPath, selfMoveTarget, staleSelfCopies } from "../../src/core/
 
 describe("selfMoveTarget", () => {
   it("Windows: a unique .previous name beside the exe", () => {
-    expect(selfMoveTarget("C:\\Users\\a\\.cargo\\bin\\axolotlsay-update.exe", "win32", "ab12")).toBe("C:\\Users\\a\\.cargo\\bin\\axolotlsay-update.previous-ab12.exe");
+    expect(selfMoveTarget("C:\\Users\\a\\.cargo\\bin\\axolotlsay-update.exe", "win32", "ab12")).toBe(
+      "C:\\Users\\a\\.cargo\\bin\\axolotlsay-update.previous-ab12.exe",
+    );
     expect(selfMoveTarget("/t/bin/axolotlsay-update.exe", "win32", "x9")).toBe("/t/bin/axolotlsay-update.previous-x9.exe");
   });
   it("elsewhere: nothing to move", () => {
@@ -14,7 +16,14 @@ describe("selfMoveTarget", () => {
 
 describe("staleSelfCopies", () => {
   it("lists only this updater's .previous copies", () => {
-    const entries = ["axolotlsay-update.exe", "axolotlsay-update.previous-ab12.exe", "AXOLOTLSAY-UPDATE.PREVIOUS-CD34.EXE", "other-update.previous-ab12.exe", "axolotlsay.exe", "axolotlsay-update.previous-.exe"];
+    const entries = [
+      "axolotlsay-update.exe",
+      "axolotlsay-update.previous-ab12.exe",
+      "AXOLOTLSAY-UPDATE.PREVIOUS-CD34.EXE",
+      "other-update.previous-ab12.exe",
+      "axolotlsay.exe",
+      "axolotlsay-update.previous-.exe",
+    ];
     expect(staleSelfCopies(entries, "axolotlsay-update.exe")).toEqual(["axolotlsay-update.previous-ab12.exe", "AXOLOTLSAY-UPDATE.PREVIOUS-CD34.EXE"]);
   });
 });

@@ -55,4 +55,3 @@ describe("strictVersion and versionFromArgument", () => {
     });
   }
 });
-

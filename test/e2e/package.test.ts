@@ -20,13 +20,18 @@ describe("the npm package", () => {
     );
     expect(out.trim()).toBe("function function function USAGE true");
     const dts = readFileSync(path.join(root, "dist/lib/index.d.ts"), "utf8");
-    for (const name of ["checkForUpdate", "update", "loadReceipt", "UpdaterError", "UpdaterOptions", "UpdateResult", "CheckResult"]) expect(dts).toContain(name);
+    for (const name of ["checkForUpdate", "update", "loadReceipt", "UpdaterError", "UpdaterOptions", "UpdateResult", "CheckResult"])
+      expect(dts).toContain(name);
   });
 
   it("loadReceipt works from the built library with an explicit env", () => {
     const out = execFileSync(
       process.execPath,
-      ["--input-type=module", "-e", 'import { loadReceipt } from "upkeep"; loadReceipt({ app: "nothing", env: { HOME: "/nonexistent" } }).catch((e) => console.log(e.code))'],
+      [
+        "--input-type=module",
+        "-e",
+        'import { loadReceipt } from "upkeep"; loadReceipt({ app: "nothing", env: { HOME: "/nonexistent" } }).catch((e) => console.log(e.code))',
+      ],
       { cwd: root, encoding: "utf8" },
     );
     expect(out.trim()).toBe("RECEIPT_NOT_FOUND");

@@ -17,7 +17,12 @@ describe("round trip: release → install v1 → <app>-update → v2", () => {
     const v1 = makeRelease({ version: "1.0.0", aliases: ["axolotlsay=axolotl"], updater: () => upkeep });
     const v2 = makeRelease({ version: "2.0.0", aliases: ["axolotlsay=axolotl"], updater: () => upkeep });
     // Nothing installed yet: v1 is installed below by its own installer.sh.
-    const { home, env, app: { bin, receiptPath }, version: app } = await makeWorld({ installed: false, releases: [releaseFromDir(v2, "v2.0.0"), releaseFromDir(v1, "v1.0.0")], secrets: false });
+    const {
+      home,
+      env,
+      app: { bin, receiptPath },
+      version: app,
+    } = await makeWorld({ installed: false, releases: [releaseFromDir(v2, "v2.0.0"), releaseFromDir(v1, "v1.0.0")], secrets: false });
 
     const install = await run("sh", [path.join(v1, "axolotlsay-installer.sh")], env);
     expect(install.stderr).toBe("");
@@ -27,7 +32,12 @@ describe("round trip: release → install v1 → <app>-update → v2", () => {
 
     const check = await run(path.join(bin, "axolotlsay-update"), ["--check", "--json"], env);
     expect(check.code).toBe(100);
-    expect(JSON.parse(check.stdout)).toMatchObject({ result: "update_available", old_version: "1.0.0", new_version: "2.0.0", install_prefix: path.join(home, ".cargo") });
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      result: "update_available",
+      old_version: "1.0.0",
+      new_version: "2.0.0",
+      install_prefix: path.join(home, ".cargo"),
+    });
 
     const up = await run(path.join(bin, "axolotlsay-update"), [], env);
     expect(up.stderr.split("\n")[0]).toBe("Checking for updates...");

@@ -36,7 +36,16 @@ const head = (file: string) => {
 
 describe("executables for other targets", () => {
   it("the table covers every release target: built here, or a reason why not", () => {
-    for (const t of ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl", "x86_64-apple-darwin", "aarch64-apple-darwin", "x86_64-pc-windows-msvc", "aarch64-pc-windows-msvc"]) {
+    for (const t of [
+      "x86_64-unknown-linux-gnu",
+      "aarch64-unknown-linux-gnu",
+      "x86_64-unknown-linux-musl",
+      "aarch64-unknown-linux-musl",
+      "x86_64-apple-darwin",
+      "aarch64-apple-darwin",
+      "x86_64-pc-windows-msvc",
+      "aarch64-pc-windows-msvc",
+    ]) {
       expect(t in TARGETS || t in NOT_BUILDABLE, t).toBe(true);
     }
   });
@@ -53,20 +62,29 @@ describe("executables for other targets", () => {
   const arm = exeOf("aarch64-unknown-linux-gnu");
   const qemu = which("qemu-aarch64");
   const sysroot = "/usr/aarch64-linux-gnu";
-  const missing = !existsSync(arm) ? "not built" : !qemu ? "qemu-user is not installed" : !existsSync(`${sysroot}/lib/ld-linux-aarch64.so.1`) ? "libc6-arm64-cross is not installed" : "";
-  it.skipIf(missing !== "")(`aarch64-unknown-linux-gnu runs under qemu-user: name from its file, a real check against the fake GitHub${missing ? ` (skipped: ${missing}; npm run setup installs it)` : ""}`, async () => {
-    const { updater, env } = await makeWorld({ updater: "none", alias: false, secrets: false });
-    copyFileSync(arm, updater);
-    const help = spawnSync(qemu, ["-L", sysroot, updater, "--help"], { encoding: "utf8" });
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain("Usage: axolotlsay-update");
-    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(qemu, ["-L", sysroot, updater, "--check", "--json"], { env, stdio: ["ignore", "pipe", "ignore"] });
-      let stdout = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.on("close", (code) => resolve({ code, stdout }));
-    });
-    expect(r.code).toBe(100);
-    expect(JSON.parse(r.stdout)).toMatchObject({ app: "axolotlsay", result: "update_available", new_version: "2.0.0" });
-  });
+  const missing = !existsSync(arm)
+    ? "not built"
+    : !qemu
+      ? "qemu-user is not installed"
+      : !existsSync(`${sysroot}/lib/ld-linux-aarch64.so.1`)
+        ? "libc6-arm64-cross is not installed"
+        : "";
+  it.skipIf(missing !== "")(
+    `aarch64-unknown-linux-gnu runs under qemu-user: name from its file, a real check against the fake GitHub${missing ? ` (skipped: ${missing}; npm run setup installs it)` : ""}`,
+    async () => {
+      const { updater, env } = await makeWorld({ updater: "none", alias: false, secrets: false });
+      copyFileSync(arm, updater);
+      const help = spawnSync(qemu, ["-L", sysroot, updater, "--help"], { encoding: "utf8" });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain("Usage: axolotlsay-update");
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(qemu, ["-L", sysroot, updater, "--check", "--json"], { env, stdio: ["ignore", "pipe", "ignore"] });
+        let stdout = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.on("close", (code) => resolve({ code, stdout }));
+      });
+      expect(r.code).toBe(100);
+      expect(JSON.parse(r.stdout)).toMatchObject({ app: "axolotlsay", result: "update_available", new_version: "2.0.0" });
+    },
+  );
 });

@@ -10,7 +10,18 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { versionMark, waitForFile, windowsStandin, windowsUpkeep, wineMissing, WinePrefix, winPath, wineTmpDir, withVersion, type WineRun } from "../helpers/wine.js";
+import {
+  versionMark,
+  waitForFile,
+  windowsStandin,
+  windowsUpkeep,
+  wineMissing,
+  WinePrefix,
+  winPath,
+  wineTmpDir,
+  withVersion,
+  type WineRun,
+} from "../helpers/wine.js";
 
 const missing = wineMissing();
 const APP = "axolotlsay";
@@ -26,7 +37,15 @@ interface Install {
 }
 
 /** The parsed --json line of a run, with the run. */
-type JsonRun = WineRun & { json: { result: string; app: string; new_version: string | null; warnings: { code: string; message: string }[]; error: { code: string; message: string; restored?: string[] } | null } };
+type JsonRun = WineRun & {
+  json: {
+    result: string;
+    app: string;
+    new_version: string | null;
+    warnings: { code: string; message: string }[];
+    error: { code: string; message: string; restored?: string[] } | null;
+  };
+};
 
 describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` (skipped: ${missing})` : ""}`, () => {
   let tmp = "";
@@ -61,7 +80,12 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
       else withVersion(upkeep, path.join(dir, `${APP}-update.exe`), v);
       const ps1 = `# standin-app: ${APP}\r\n# standin-version: ${v}\r\n# standin-mirror: C:\\mirror\r\nWrite-Output "stand-in installer: see test/helpers/wine-standin.ts"\r\n`;
       writeFileSync(path.join(dir, `${APP}-installer.ps1`), ps1);
-      const asset = { name: `${APP}-installer.ps1`, path: `v${v}/${APP}-installer.ps1`, size: Buffer.byteLength(ps1), sha256: createHash("sha256").update(ps1).digest("hex") };
+      const asset = {
+        name: `${APP}-installer.ps1`,
+        path: `v${v}/${APP}-installer.ps1`,
+        size: Buffer.byteLength(ps1),
+        sha256: createHash("sha256").update(ps1).digest("hex"),
+      };
       releases.push({ tag: `v${v}`, version: v, prerelease: false, assets: [asset] });
     }
     writeFileSync(path.join(mirror, "releases.json"), JSON.stringify({ schema: "upkeep-mirror/1", app: APP, releases }));
@@ -120,13 +144,18 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
   function onDisk(inst: Install) {
     const u = path.join(inst.bin, `${APP}-update.exe`);
     return {
-      files: readdirSync(inst.bin).map((f) => f.replace(/\.previous-[0-9a-f]{12}\.exe$/, ".previous-*.exe").replace(/-upkeep-backup-.*/, "-upkeep-backup-*")).sort(),
+      files: readdirSync(inst.bin)
+        .map((f) => f.replace(/\.previous-[0-9a-f]{12}\.exe$/, ".previous-*.exe").replace(/-upkeep-backup-.*/, "-upkeep-backup-*"))
+        .sort(),
       updater: existsSync(u) ? (versionMark(u) ?? "old") : "missing",
       receipt: (JSON.parse(readFileSync(receiptFile(), "utf8")) as { version: string }).version,
     };
   }
 
-  const previous = (inst: Install) => readdirSync(inst.bin).filter((f) => f.includes(".previous-")).map((f) => path.join(inst.bin, f));
+  const previous = (inst: Install) =>
+    readdirSync(inst.bin)
+      .filter((f) => f.includes(".previous-"))
+      .map((f) => path.join(inst.bin, f));
 
   /**
    * Starts an update that stops at `point` (an installer or app fault, or a pause inside upkeep), waits
@@ -153,7 +182,10 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
 
   it("wine enforces Windows' rule: copying over a running .exe fails (what the self-move exists for)", async () => {
     const inst = install();
-    const app = wine.start(path.join(inst.bin, `${APP}.exe`), ["--version"], { cwd: inst.dir, env: { STANDIN_FAULT: "hang-verify", STANDIN_MARKER: winPath(inst.marker) } });
+    const app = wine.start(path.join(inst.bin, `${APP}.exe`), ["--version"], {
+      cwd: inst.dir,
+      env: { STANDIN_FAULT: "hang-verify", STANDIN_MARKER: winPath(inst.marker) },
+    });
     await waitForFile(inst.marker, app);
     const ps1 = path.join(mirror, `v${NEW}`, `${APP}-installer.ps1`);
     const r = await wine.run("powershell.exe", ["-NoProfile", "-File", winPath(ps1)], {

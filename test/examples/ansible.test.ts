@@ -16,13 +16,29 @@ const skip = ansible ? "" : " (skipped: ansible-playbook is not installed; npm r
 async function world(release: ReleaseOptions = {}) {
   const { app, gh, version } = await makeWorld({ release, updater: "copy", alias: false, secrets: false });
   const vars = path.join(app.home, "vars.json");
-  writeFileSync(vars, JSON.stringify({ upkeep_apps: ["axolotlsay"], upkeep_bin_dir: app.bin, upkeep_environment: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, HOME: app.home, PATH: app.env.PATH, TMPDIR: app.env.TMPDIR } }));
+  writeFileSync(
+    vars,
+    JSON.stringify({
+      upkeep_apps: ["axolotlsay"],
+      upkeep_bin_dir: app.bin,
+      upkeep_environment: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase, HOME: app.home, PATH: app.env.PATH, TMPDIR: app.env.TMPDIR },
+    }),
+  );
   const tmp = path.join(app.home, "ansible-tmp");
   mkdirSync(tmp);
   const play = (extra: string[] = []) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(ansible, ["-i", "localhost,", "-c", "local", path.join(root, "examples/ansible/playbook.yml"), "-e", `@${vars}`, ...extra], {
-        env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: app.home, LANG: "C.UTF-8", ANSIBLE_NOCOLOR: "1", ANSIBLE_LOCAL_TEMP: tmp, ANSIBLE_REMOTE_TEMP: tmp, ANSIBLE_PYTHON_INTERPRETER: "auto_silent", ANSIBLE_RETRY_FILES_ENABLED: "0" },
+        env: {
+          PATH: "/usr/local/bin:/usr/bin:/bin",
+          HOME: app.home,
+          LANG: "C.UTF-8",
+          ANSIBLE_NOCOLOR: "1",
+          ANSIBLE_LOCAL_TEMP: tmp,
+          ANSIBLE_REMOTE_TEMP: tmp,
+          ANSIBLE_PYTHON_INTERPRETER: "auto_silent",
+          ANSIBLE_RETRY_FILES_ENABLED: "0",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
@@ -30,7 +46,8 @@ async function world(release: ReleaseOptions = {}) {
       child.stderr.on("data", (d) => (out += d));
       child.on("close", (code) => resolve({ code, out }));
     });
-  const recap = (out: string) => Object.fromEntries([...(/localhost\s+:\s+(.*)$/m.exec(out)?.[1] ?? "").matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  const recap = (out: string) =>
+    Object.fromEntries([...(/localhost\s+:\s+(.*)$/m.exec(out)?.[1] ?? "").matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
   return { play, recap, version };
 }
 

@@ -161,8 +161,7 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
     res.end(text);
   };
 
-  const authorized = (req: http.IncomingMessage): boolean =>
-    options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
+  const authorized = (req: http.IncomingMessage): boolean => options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
 
   async function answer(server: "api" | "download", req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
@@ -210,7 +209,13 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
       const at = (p: number): string => `<${apiOrigin}${prefix}?per_page=${perPage}&page=${p}>`;
       if (page < pages) links.push(`${at(page + 1)}; rel="next"`, `${at(pages)}; rel="last"`);
       if (page > 1) links.push(`${at(1)}; rel="first"`, `${at(page - 1)}; rel="prev"`);
-      return send(res, 200, slice.map(({ r, i }) => releaseJson(r, i)), links.length ? { link: links.join(", ") } : {}, req);
+      return send(
+        res,
+        200,
+        slice.map(({ r, i }) => releaseJson(r, i)),
+        links.length ? { link: links.join(", ") } : {},
+        req,
+      );
     }
     if (rest === "/latest") {
       const hit = published.find(({ r }) => !r.draft && !r.prerelease);
@@ -270,8 +275,7 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
     });
     return s;
   };
-  const listen = (s: http.Server): Promise<number> =>
-    new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)));
+  const listen = (s: http.Server): Promise<number> => new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)));
 
   const apiServer = serve("api");
   const downloadServer = serve("download");

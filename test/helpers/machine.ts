@@ -12,10 +12,21 @@ export async function machineWorld(o: { otherFails?: boolean; otherPrelude?: str
   const ghA = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
   const ghB = await startFakeGithub({
     repo: "otherapp",
-    releases: [fakeRelease("5.0.0", { app: "otherapp", repo: "otherapp", ...(o.otherFails ? { prelude: "echo 'no space left' >&2; exit 4" } : o.otherPrelude ? { prelude: o.otherPrelude } : {}) })],
+    releases: [
+      fakeRelease("5.0.0", {
+        app: "otherapp",
+        repo: "otherapp",
+        ...(o.otherFails ? { prelude: "echo 'no space left' >&2; exit 4" } : o.otherPrelude ? { prelude: o.otherPrelude } : {}),
+      }),
+    ],
   });
   const a = installedApp();
-  const b = installedApp({ app: "otherapp", version: "4.0.0", home: a.home, receipt: { source: { app_name: "otherapp", name: "otherapp", owner: "axodotdev", release_type: "github" } } });
+  const b = installedApp({
+    app: "otherapp",
+    version: "4.0.0",
+    home: a.home,
+    receipt: { source: { app_name: "otherapp", name: "otherapp", owner: "axodotdev", release_type: "github" } },
+  });
   const updater = (app: string) => {
     writeFileSync(path.join(a.bin, `${app}-update`), '#!/bin/sh\n[ "$1" = -V ] && echo "upkeep 0.1.0"\nexit 0\n', { mode: 0o755 });
   };

@@ -45,7 +45,16 @@ export async function startTinyproxy(auth?: { user: string; password: string }):
   const conf = path.join(dir, "tinyproxy.conf");
   writeFileSync(
     conf,
-    [`Port ${port}`, "Listen 127.0.0.1", "Timeout 30", `LogFile "${logFile}"`, "LogLevel Info", "MaxClients 50", "Allow 127.0.0.1", ...(auth ? [`BasicAuth ${auth.user} ${auth.password}`] : [])].join("\n"),
+    [
+      `Port ${port}`,
+      "Listen 127.0.0.1",
+      "Timeout 30",
+      `LogFile "${logFile}"`,
+      "LogLevel Info",
+      "MaxClients 50",
+      "Allow 127.0.0.1",
+      ...(auth ? [`BasicAuth ${auth.user} ${auth.password}`] : []),
+    ].join("\n"),
   );
   const child = spawn(tinyproxyPath, ["-d", "-c", conf], { stdio: "ignore" });
   defer(

@@ -55,4 +55,3 @@ export async function loggingServer(root: string, name = "mirror"): Promise<Logg
   );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, log, handle: (match, answer) => handlers.push({ match, answer }) };
 }
-

@@ -9,9 +9,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 
 /** Repo-relative paths (`/`-separated) of the files under `dir`. */
 export function filesUnder(dir: string): string[] {
-  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
-  );
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -89,8 +87,7 @@ export function importsOf(sf: ts.SourceFile): ModuleImport[] {
   const add = (node: ts.Node, specifier: string, kind: ImportKind): void => {
     out.push({ specifier, kind, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, resolved: resolveSpecifier(file, specifier) });
   };
-  const literal = (e: ts.Node | undefined): string | undefined =>
-    e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined;
+  const literal = (e: ts.Node | undefined): string | undefined => (e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined);
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
       add(node, literal(node.moduleSpecifier) ?? "<computed>", node.importClause?.isTypeOnly ? "type" : "static");
@@ -123,14 +120,17 @@ export function layerViolations(graph: Graph): string[] {
   for (const [file, imports] of graph) {
     const from = layerOf(file);
     if (!from) {
-      out.push(`${file} is in no layer (top level holds only index, config, errors, types and version; the rest is in cli/, update/, sources/, io/, core/ or release/)`);
+      out.push(
+        `${file} is in no layer (top level holds only index, config, errors, types and version; the rest is in cli/, update/, sources/, io/, core/ or release/)`,
+      );
       continue;
     }
     for (const i of imports) {
       if (i.specifier === "<computed>") out.push(`${file}:${i.line} has an import() of a computed name, which no guard can check`);
       if (!i.resolved) continue;
       const to = layerOf(i.resolved);
-      if (!to || !ALLOWED[from].includes(to)) out.push(`${file}:${i.line} (${from}) imports ${i.resolved} (${to ?? "no layer"}): ${from} may import only ${ALLOWED[from].join(", ")}`);
+      if (!to || !ALLOWED[from].includes(to))
+        out.push(`${file}:${i.line} (${from}) imports ${i.resolved} (${to ?? "no layer"}): ${from} may import only ${ALLOWED[from].join(", ")}`);
     }
   }
   return out;
@@ -196,8 +196,14 @@ export function staticClosure(graph: Graph, entry: string): { files: Set<string>
 export function lazyEntryViolations(graph: Graph, entry: string): string[] {
   const { files, packages } = staticClosure(graph, entry);
   return [
-    ...[...files].filter((f) => /^src\/(update|sources)\//.test(f)).sort().map((f) => `${entry} loads ${f} at start-up; load it with import() when there is work`),
-    ...[...packages].filter((p) => /^(undici|execa|semver)(\/|$)/.test(p)).sort().map((p) => `${entry} loads the package ${p} at start-up; load it with import() when it is needed`),
+    ...[...files]
+      .filter((f) => /^src\/(update|sources)\//.test(f))
+      .sort()
+      .map((f) => `${entry} loads ${f} at start-up; load it with import() when there is work`),
+    ...[...packages]
+      .filter((p) => /^(undici|execa|semver)(\/|$)/.test(p))
+      .sort()
+      .map((p) => `${entry} loads the package ${p} at start-up; load it with import() when it is needed`),
   ];
 }
 
@@ -219,7 +225,8 @@ export function purityViolations(sf: ts.SourceFile): string[] {
   const out = importsOf(sf)
     .filter((i) => i.kind !== "type" && isEffectModule(i.specifier))
     .map((i) => `${nameOf(sf)}:${i.line} imports ${i.specifier} (${i.kind}): core/ does no I/O`);
-  for (const use of processUses(sf)) out.push(`${nameOf(sf)}:${use.line} uses process${use.member ? `.${use.member}` : ""}: core/ gets values, not the process`);
+  for (const use of processUses(sf))
+    out.push(`${nameOf(sf)}:${use.line} uses process${use.member ? `.${use.member}` : ""}: core/ gets values, not the process`);
   return out;
 }
 
@@ -236,8 +243,16 @@ export function processUses(sf: ts.SourceFile): { line: number; member: string |
     let use: ts.Node | undefined;
     if (ts.isIdentifier(node) && node.text === "process" && isValueReference(node)) use = node;
     // globalThis.process, globalThis["process"]
-    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === "globalThis") {
-      const name = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteral(node.argumentExpression) ? node.argumentExpression.text : undefined;
+    if (
+      (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "globalThis"
+    ) {
+      const name = ts.isPropertyAccessExpression(node)
+        ? node.name.text
+        : ts.isStringLiteral(node.argumentExpression)
+          ? node.argumentExpression.text
+          : undefined;
       if (name === "process") use = node;
     }
     if (use) out.push({ line: sf.getLineAndCharacterOfPosition(use.getStart(sf)).line + 1, member: member(use) });
@@ -252,7 +267,8 @@ function isValueReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (ts.isPropertyAccessExpression(p) ? p.name : p.right) === id) return false;
   if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p)) && p.name === id) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p) || ts.isImportSpecifier(p)) && p.name === id) return false;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p) || ts.isImportSpecifier(p)) && p.name === id)
+    return false;
   if (ts.isTypeReferenceNode(p) || ts.isQualifiedName(p) || ts.isTypeQueryNode(p)) return false;
   return true;
 }
@@ -304,7 +320,11 @@ export function envReadViolations(program: ts.Program, files: readonly string[])
 
 // `process.env`, `process["env"]`, `globalThis.process.env`.
 function isProcessEnv(node: ts.Node, sf: ts.SourceFile): boolean {
-  const name = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression) ? node.argumentExpression.text : undefined;
+  const name = ts.isPropertyAccessExpression(node)
+    ? node.name.text
+    : ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression)
+      ? node.argumentExpression.text
+      : undefined;
   return name === "env" && /^(globalThis\.)?process$/.test((node as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression.getText(sf));
 }
 
@@ -350,7 +370,12 @@ export const NOT_MIRRORS = {
  * has its src file. A `noTest` entry must exist, and one whose reason starts "types only" must be
  * types only (checked by `isTypesOnly`).
  */
-export function mirrorViolations(src: readonly string[], tests: readonly string[], noTest: Readonly<Record<string, string>>, isTypesOnly: (file: string) => boolean): string[] {
+export function mirrorViolations(
+  src: readonly string[],
+  tests: readonly string[],
+  noTest: Readonly<Record<string, string>>,
+  isTypesOnly: (file: string) => boolean,
+): string[] {
   const out: string[] = [];
   const testSet = new Set(tests);
   const srcSet = new Set(src);
@@ -409,9 +434,13 @@ export function helperVitestViolations(sf: ts.SourceFile): string[] {
   return importsOf(sf).flatMap((i) => {
     const at = `${file}:${i.line}`;
     if (i.kind === "type") return [];
-    if (/^(vitest|@vitest\/[^/]+)(\/|$)/.test(i.specifier)) return [`${at} imports ${i.specifier} (${i.kind}): helpers run outside vitest too (the bench); defer cleanups with ./cleanup.ts, return findings for the test to assert`];
+    if (/^(vitest|@vitest\/[^/]+)(\/|$)/.test(i.specifier))
+      return [
+        `${at} imports ${i.specifier} (${i.kind}): helpers run outside vitest too (the bench); defer cleanups with ./cleanup.ts, return findings for the test to assert`,
+      ];
     if (i.specifier === "<computed>") return [`${at} has an import() of a computed name, which no guard can check`];
-    if (i.resolved?.startsWith("test/") && !i.resolved.startsWith("test/helpers/")) return [`${at} imports ${i.resolved}, a test file outside test/helpers/ (it may import vitest)`];
+    if (i.resolved?.startsWith("test/") && !i.resolved.startsWith("test/helpers/"))
+      return [`${at} imports ${i.resolved}, a test file outside test/helpers/ (it may import vitest)`];
     return [];
   });
 }

@@ -4,7 +4,21 @@
 // single-executable pipeline (src/release/sea.ts) into a cache under dist/.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -81,7 +95,8 @@ async function cachedSea(name: string, bundle: string, hash: string): Promise<st
   if (!existsSync(out)) {
     await buildSea({ bundle, out, target: WIN_TARGET, cacheDir: path.join(root, ".cache", "node") });
     // Keep only the newest build of each program: they are ~90 MB each.
-    for (const f of readdirSync(WINE_CACHE)) if (f.startsWith(`${name}-`) && f.endsWith(".exe") && path.join(WINE_CACHE, f) !== out) rmSync(path.join(WINE_CACHE, f), { force: true });
+    for (const f of readdirSync(WINE_CACHE))
+      if (f.startsWith(`${name}-`) && f.endsWith(".exe") && path.join(WINE_CACHE, f) !== out) rmSync(path.join(WINE_CACHE, f), { force: true });
   }
   return out;
 }
@@ -146,7 +161,10 @@ export async function windowsStandin(): Promise<string> {
     plugins: [holdPlugin(attached)],
   });
   const missing = Object.keys(HOLDS).filter((h) => !attached.has(h));
-  if (missing.length) throw new Error(`the wine tier's pause points ${missing.join(", ")} could not be attached: src/update/transaction.ts no longer imports ${missing.map((m) => HOLDS[m as keyof typeof HOLDS].join(".")).join(", ")}; update HOLDS in test/helpers/wine.ts`);
+  if (missing.length)
+    throw new Error(
+      `the wine tier's pause points ${missing.join(", ")} could not be attached: src/update/transaction.ts no longer imports ${missing.map((m) => HOLDS[m as keyof typeof HOLDS].join(".")).join(", ")}; update HOLDS in test/helpers/wine.ts`,
+    );
   const text = result.outputFiles[0]!.contents;
   const hash = sha256(text);
   mkdirSync(WINE_CACHE, { recursive: true });
@@ -189,7 +207,10 @@ export class WinePrefix {
   private runs = 0;
   private readonly live = new Set<ChildProcess>();
 
-  constructor(readonly dir: string, private readonly winePath: string) {
+  constructor(
+    readonly dir: string,
+    private readonly winePath: string,
+  ) {
     this.prefix = path.join(dir, "prefix");
   }
 
@@ -301,7 +322,9 @@ export class WinePrefix {
         return false; // gone, or not ours
       }
     };
-    return readdirSync("/proc").filter((p) => /^\d+$/.test(p) && ours(p)).map(Number);
+    return readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p) && ours(p))
+      .map(Number);
   }
 
   /** SIGKILLs this prefix's processes whose command line matches, and waits until they are gone. */

@@ -32,7 +32,11 @@ export interface MirrorAsset {
 }
 
 /** Writes a mirror (releases.json and asset files) into `dir`; returns the index object written. */
-export function writeMirror(dir: string, releases: { tag: string; version: string; prerelease?: boolean; assets: MirrorAsset[] }[], app = "axolotlsay"): unknown {
+export function writeMirror(
+  dir: string,
+  releases: { tag: string; version: string; prerelease?: boolean; assets: MirrorAsset[] }[],
+  app = "axolotlsay",
+): unknown {
   mkdirSync(dir, { recursive: true });
   const index = {
     schema: "upkeep-mirror/1",
@@ -169,8 +173,15 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
   const canary = path.join(root, "canary-executed");
   const canaryLine = `echo executed >> '${canary}'`;
   const ca = o.tls ? makeTestCa() : undefined;
-  const gh = await startFakeGithub({ ...o.github, releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")], ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}) });
-  const app = installed === false ? emptyHome(home) : installedApp({ home, version: installed, ...(alias ? { receipt: { binary_aliases: { axolotlsay: ["axo"] } } } : {}) });
+  const gh = await startFakeGithub({
+    ...o.github,
+    releases: o.releases ?? [fakeRelease("2.0.0", o.release), fakeRelease("1.0.0")],
+    ...(ca ? { tls: { key: ca.key, cert: ca.cert } } : {}),
+  });
+  const app =
+    installed === false
+      ? emptyHome(home)
+      : installedApp({ home, version: installed, ...(alias ? { receipt: { binary_aliases: { axolotlsay: ["axo"] } } } : {}) });
   if (alias) symlinkSync("axolotlsay", path.join(app.bin, "axo"));
   const updater = path.join(app.bin, "axolotlsay-update");
   if (updaterKind === "link") symlinkSync(EXE, updater);
@@ -256,12 +267,14 @@ export async function makeWorld(o: WorldOptions = {}): Promise<World> {
       const found: string[] = [];
       const changed = (what: string, a: unknown, b: unknown) => found.push(`${what}: was ${JSON.stringify(a)}, now ${JSON.stringify(b)}`);
       if (now.run !== `axolotlsay ${installed}\n`) found.push(`the previous version does not run: axolotlsay --version printed ${JSON.stringify(now.run)}`);
-      if (!(now.receipt && before.receipt && now.receipt.equals(before.receipt))) changed("receipt not byte-identical", before.receipt?.toString(), now.receipt?.toString());
+      if (!(now.receipt && before.receipt && now.receipt.equals(before.receipt)))
+        changed("receipt not byte-identical", before.receipt?.toString(), now.receipt?.toString());
       if (now.updater !== before.updater) changed("updater not byte-identical (sha256)", before.updater, now.updater);
       if (now.updaterLink !== before.updaterLink) changed("updater link changed", before.updaterLink, now.updaterLink);
       if (now.aliasLink !== before.aliasLink) changed("alias changed", before.aliasLink, now.aliasLink);
       if (now.alias !== before.alias) changed("the alias no longer runs the old version", before.alias, now.alias);
-      if (JSON.stringify(now.binFiles) !== JSON.stringify(before.binFiles)) changed("a backup, staging or stray file left in the bin dir (or one gone)", before.binFiles, now.binFiles);
+      if (JSON.stringify(now.binFiles) !== JSON.stringify(before.binFiles))
+        changed("a backup, staging or stray file left in the bin dir (or one gone)", before.binFiles, now.binFiles);
       if (existsSync(lock)) found.push(`lock left behind: ${lock}`);
       return found;
     },

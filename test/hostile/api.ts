@@ -10,7 +10,13 @@ const sha = (b: string): string => createHash("sha256").update(b).digest("hex");
 
 /** Answers `/releases/latest` with a release whose assets are given (name, URLs, digest). */
 export function latestIs(w: World, assets: { name: string; browser_download_url: string; url?: string; digest?: string }[]): void {
-  const body = JSON.stringify({ tag_name: "v2.0.0", name: "v2.0.0", draft: false, prerelease: false, assets: assets.map((a, i) => ({ id: i + 1, size: 10, ...a })) });
+  const body = JSON.stringify({
+    tag_name: "v2.0.0",
+    name: "v2.0.0",
+    draft: false,
+    prerelease: false,
+    assets: assets.map((a, i) => ({ id: i + 1, size: 10, ...a })),
+  });
   w.gh.inject({ match: /\/releases\/latest$/, server: "api", status: 200, headers: { "content-type": "application/json" }, body });
 }
 
@@ -141,7 +147,8 @@ export const apiRows: HostileRow[] = [
   },
   {
     name: "the API answers an HTML page instead of JSON: NETWORK naming a proxy or portal",
-    setup: (w) => w.gh.inject({ match: /\/releases\/latest$/, server: "api", status: 200, headers: { "content-type": "text/html" }, body: "<html>login</html>" }),
+    setup: (w) =>
+      w.gh.inject({ match: /\/releases\/latest$/, server: "api", status: 200, headers: { "content-type": "text/html" }, body: "<html>login</html>" }),
     exit: 1,
     code: "NETWORK",
     message: "did not answer with JSON",
@@ -149,7 +156,13 @@ export const apiRows: HostileRow[] = [
   {
     name: "finding 6: a Link header sends --prerelease paging to a file: URL: refused",
     setup: (w) =>
-      w.gh.inject({ match: /\/releases\?/, server: "api", status: 200, headers: { "content-type": "application/json", link: '<file:///etc/passwd>; rel="next"' }, body: "[]" }),
+      w.gh.inject({
+        match: /\/releases\?/,
+        server: "api",
+        status: 200,
+        headers: { "content-type": "application/json", link: '<file:///etc/passwd>; rel="next"' },
+        body: "[]",
+      }),
     run: (w) => w.run(["--json", "--prerelease"]),
     exit: 1,
     code: "DOWNLOAD_FAILED",

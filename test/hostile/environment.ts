@@ -22,7 +22,8 @@ const machine = (w: World, argv: string[], env: Record<string, string> = w.env):
 const firstResult = (r: CliRun): CliRun => ({ ...r, json: r.json?.results?.[0] });
 
 // An installer that prints every secret it was given (the tokens, the proxy password alone).
-const chattyInstaller = 'echo "tokens: $GITHUB_TOKEN ${AXOUPDATER_GITHUB_TOKEN:-none} $AXOLOTLSAY_GITHUB_TOKEN"; p="${HTTPS_PROXY#*proxyuser:}"; echo "proxy password: ${p%@*}" >&2';
+const chattyInstaller =
+  'echo "tokens: $GITHUB_TOKEN ${AXOUPDATER_GITHUB_TOKEN:-none} $AXOLOTLSAY_GITHUB_TOKEN"; p="${HTTPS_PROXY#*proxyuser:}"; echo "proxy password: ${p%@*}" >&2';
 // Without AXOUPDATER_GITHUB_TOKEN the app's own <APP>_GITHUB_TOKEN is the one used and given to the installer.
 const withoutAxoToken = (w: World): Record<string, string> => {
   const { AXOUPDATER_GITHUB_TOKEN: _, ...env } = w.env;
@@ -56,7 +57,7 @@ export const environmentRows: HostileRow[] = [
     result: "update_available",
   },
   {
-    name: "finding 12: an updater named `-update` gets its own APP_NAME message (not \"AXOUPDATER_APP_NAME is set but empty\")",
+    name: 'finding 12: an updater named `-update` gets its own APP_NAME message (not "AXOUPDATER_APP_NAME is set but empty")',
     run: (w) => runCliWith({ argv: ["--json"], env: w.env, invokedAs: path.join(w.app.bin, "-update") }),
     exit: 2,
     code: "APP_NAME",

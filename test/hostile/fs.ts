@@ -29,8 +29,7 @@ const clearedThenIntact = (w: World): void => {
 // A run that must not wait: UPKEEP_LOCK_WAIT is an hour, so a run that waited (or spun) would outlast
 // the test's own timeout and fail the row; no timing is asserted.
 const timed = (w: World, env: Record<string, string> = {}): Promise<CliRun> => w.run(["--json"], { UPKEEP_LOCK_WAIT: "3600", ...env });
-const hintClears = (r: CliRun, w: World, sudo = false): void =>
-  expect(r.json?.error.hint).toContain(`\`${sudo ? "sudo " : ""}rm -rf ${lockPath(w)}\``);
+const hintClears = (r: CliRun, w: World, sudo = false): void => expect(r.json?.error.hint).toContain(`\`${sudo ? "sudo " : ""}rm -rf ${lockPath(w)}\``);
 
 // The real executable as another user (uid 65534), as a process, for "another user's lock".
 const runAsNobody = (w: World, argv: string[]): Promise<CliRun> =>
@@ -38,7 +37,6 @@ const runAsNobody = (w: World, argv: string[]): Promise<CliRun> =>
 
 const runsFile = (w: World): string => path.join(w.root, "installer-runs");
 let concurrent: CliRun[] = [];
-
 
 export const fsRows: HostileRow[] = [
   {
@@ -180,14 +178,18 @@ export const fsRows: HostileRow[] = [
     // An hour's wait: only honouring SIGTERM ends the run before the runner's 25 s SIGKILL (exit -1).
     run: (w) => {
       let scheduled = false;
-      return w.runExe([], { UPKEEP_LOCK_WAIT: "3600" }, {
-        onStderr: (text, kill) => {
-          if (scheduled || !text.includes("Checking for updates...")) return;
-          scheduled = true;
-          // Long enough to be inside the lock wait (receipt, pre-flight and the first attempt take ms).
-          setTimeout(() => kill("SIGTERM"), 1000);
+      return w.runExe(
+        [],
+        { UPKEEP_LOCK_WAIT: "3600" },
+        {
+          onStderr: (text, kill) => {
+            if (scheduled || !text.includes("Checking for updates...")) return;
+            scheduled = true;
+            // Long enough to be inside the lock wait (receipt, pre-flight and the first attempt take ms).
+            setTimeout(() => kill("SIGTERM"), 1000);
+          },
         },
-      });
+      );
     },
     exit: 1,
     code: "INTERRUPTED",
@@ -221,7 +223,11 @@ export const fsRows: HostileRow[] = [
     name: "finding 3: a symlinked receipt written through by a failing install: its target's content is rolled back, not just the link",
     // The installer rewrites the receipt through the link (as `printf > receipt` does), then installs a
     // binary that cannot run: verification fails and the rollback must restore the dotfile's content.
-    world: { release: { beforeReceipt: 'printf \'{"version":"2.0.0"}\\n\' > "$HOME/.config/axolotlsay/axolotlsay-receipt.json"; chmod 644 "$bindir/axolotlsay"; exit 0' } },
+    world: {
+      release: {
+        beforeReceipt: 'printf \'{"version":"2.0.0"}\\n\' > "$HOME/.config/axolotlsay/axolotlsay-receipt.json"; chmod 644 "$bindir/axolotlsay"; exit 0',
+      },
+    },
     setup: (w) => dotfileReceipt(w),
     exit: 1,
     code: "VERIFY_FAILED",
@@ -252,7 +258,9 @@ export const fsRows: HostileRow[] = [
     result: "updated",
     check: (w, r) => {
       const planted = path.join(w.app.bin, ".axolotlsay-upkeep-backup-evil01");
-      expect(r.json?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: "JOURNAL_IGNORED", message: expect.stringContaining(planted) })]));
+      expect(r.json?.warnings).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: "JOURNAL_IGNORED", message: expect.stringContaining(planted) })]),
+      );
       expect(r.json?.warnings.map((x: { code: string }) => x.code)).not.toContain("RECOVERED");
       expect(readFileSync(path.join(w.root, "victim"), "utf8")).toBe("keep me\n");
       expect(existsSync(path.join(w.app.bin, "passwd")), "no link to /etc/passwd").toBe(false);
@@ -261,7 +269,10 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 9: a journal of ours whose record is gone from the cache is not obeyed either",
-    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: {
+      updater: "link",
+      release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' },
+    },
     setup: async (w) => {
       await killedMidInstall(w);
       rmSync(path.join(w.cache, "journals"), { recursive: true, force: true });
@@ -275,25 +286,39 @@ export const fsRows: HostileRow[] = [
       const codes = r.json?.warnings.map((x: { code: string }) => x.code);
       expect(codes).toContain("JOURNAL_IGNORED");
       expect(codes).not.toContain("RECOVERED");
-      expect(readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")), "left in place").toHaveLength(1);
+      expect(
+        readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")),
+        "left in place",
+      ).toHaveLength(1);
     },
   },
   {
     name: "finding 9 (and the kill -9 case): a journal of ours left by a SIGKILLed run is trusted and rolled back (RECOVERED)",
-    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: {
+      updater: "link",
+      release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' },
+    },
     setup: (w) => killedMidInstall(w),
     exit: 0,
     code: null,
     result: "updated",
     check: (w, r) => {
       expect(r.json?.warnings.map((x: { code: string }) => x.code)).toContain("RECOVERED");
-      expect(readdirSync(w.app.bin).filter((f) => f.startsWith(".")), "no backup or staging left").toEqual([]);
+      expect(
+        readdirSync(w.app.bin).filter((f) => f.startsWith(".")),
+        "no backup or staging left",
+      ).toEqual([]);
       expect(readdirSync(path.join(w.cache, "journals")), "no record left").toEqual([]);
     },
   },
   {
     name: "finding 13: a failed install leaves no temp dir: the installer's TMPDIR is private and removed",
-    world: { release: { beforeReceipt: 'head -c 1048576 /dev/zero > "${TMPDIR:?}/big-download"; mkdir -p "$TMPDIR/tmp.cargo-dist"; echo "$TMPDIR" > "$HOME/../installer-tmpdir"; exit 1' } },
+    world: {
+      release: {
+        beforeReceipt:
+          'head -c 1048576 /dev/zero > "${TMPDIR:?}/big-download"; mkdir -p "$TMPDIR/tmp.cargo-dist"; echo "$TMPDIR" > "$HOME/../installer-tmpdir"; exit 1',
+      },
+    },
     setup: (w) => writeFileSync(path.join(w.env.TMPDIR as string, "tmp.users-own"), "mine\n"),
     exit: 1,
     code: "INSTALLER_FAILED",
@@ -306,11 +331,20 @@ export const fsRows: HostileRow[] = [
   },
   {
     name: "finding 13: a SIGKILLed run's staging dir (installer and its TMPDIR) is removed by the next run, nothing else",
-    world: { updater: "link", release: { beforeReceipt: 'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; head -c 1048576 /dev/zero > "$TMPDIR/big"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi' } },
+    world: {
+      updater: "link",
+      release: {
+        beforeReceipt:
+          'if [ ! -e "$HOME/hung" ]; then : > "$HOME/hung"; head -c 1048576 /dev/zero > "$TMPDIR/big"; echo $$ > "$HOME/installer.pid"; exec sleep 30; fi',
+      },
+    },
     setup: async (w) => {
       writeFileSync(path.join(w.env.TMPDIR as string, "tmp.users-own"), "mine\n");
       await killedMidInstall(w);
-      expect(readdirSync(w.env.TMPDIR as string).filter((n) => n.startsWith("upkeep-axolotlsay-")), "the killed run left its staging dir").toHaveLength(1);
+      expect(
+        readdirSync(w.env.TMPDIR as string).filter((n) => n.startsWith("upkeep-axolotlsay-")),
+        "the killed run left its staging dir",
+      ).toHaveLength(1);
     },
     exit: 0,
     code: null,
@@ -345,5 +379,8 @@ async function killedMidInstall(w: World): Promise<void> {
     },
   });
   expect(killed, "the installer was reached and both were killed").toBe(true);
-  expect(readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")), "the kill left the journal behind").toHaveLength(1);
+  expect(
+    readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")),
+    "the kill left the journal behind",
+  ).toHaveLength(1);
 }

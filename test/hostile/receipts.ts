@@ -96,7 +96,8 @@ export const receiptRows: HostileRow[] = [
     setup: plant({ binaries: ["axolotlsay", "../x"] }),
     exit: 1,
     code: "RECEIPT_INVALID",
-    message: /axolotlsay-receipt\.json is invalid: "binaries\[1\]" has an entry that is not a plain file name inside the install prefix: it contains a path separator \("\.\.\/x"\)/,
+    message:
+      /axolotlsay-receipt\.json is invalid: "binaries\[1\]" has an entry that is not a plain file name inside the install prefix: it contains a path separator \("\.\.\/x"\)/,
   },
   {
     name: "finding 7: an absolute binary path in the receipt is RECEIPT_INVALID",
@@ -152,7 +153,10 @@ export const receiptRows: HostileRow[] = [
       const target = path.join(w.root, "outside-device");
       expect(fingerprint(target), "the file outside the prefix was touched").toEqual(JSON.parse(readFileSync(`${target}.before`, "utf8")));
       if (statSync(target).isCharacterDevice()) expect(statSync(target).rdev).toBe(statSync("/dev/null").rdev);
-      expect(w.gh.log.filter((l) => l.server === "download"), "nothing downloaded").toEqual([]);
+      expect(
+        w.gh.log.filter((l) => l.server === "download"),
+        "nothing downloaded",
+      ).toEqual([]);
     },
   },
 ];

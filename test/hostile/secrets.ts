@@ -15,7 +15,13 @@ const installer = "axolotlsay-installer.sh";
 // the leak check looks: a token given to it would be found there.
 function recordingMirror(w: World): void {
   writeMirror(w.mirrorDir, [
-    { tag: "v2.0.0", version: "2.0.0", assets: [{ name: installer, body: installerScript({ version: "2.0.0", prelude: 'env | grep -E "TOKEN|DOWNLOAD_URL" > "$HOME/installer-env.txt" || true' }) }] },
+    {
+      tag: "v2.0.0",
+      version: "2.0.0",
+      assets: [
+        { name: installer, body: installerScript({ version: "2.0.0", prelude: 'env | grep -E "TOKEN|DOWNLOAD_URL" > "$HOME/installer-env.txt" || true' }) },
+      ],
+    },
   ]);
 }
 
@@ -101,7 +107,12 @@ export const secretRows: HostileRow[] = [
       const upkeep = path.join(w.app.bin, "upkeep");
       const check = await runCliWith({ argv: ["check", "-v", "axolotlsay"], env, invokedAs: upkeep, cwd: w.app.home });
       const doctor = await runCliWith({ argv: ["doctor", "-v", "axolotlsay"], env, invokedAs: upkeep, cwd: w.app.home });
-      return { code: check.code === 100 && doctor.code === 0 ? 0 : 1, stdout: check.stdout + doctor.stdout, stderr: check.stderr + doctor.stderr, json: undefined };
+      return {
+        code: check.code === 100 && doctor.code === 0 ? 0 : 1,
+        stdout: check.stdout + doctor.stdout,
+        stderr: check.stderr + doctor.stderr,
+        json: undefined,
+      };
     },
     exit: 0,
     code: null,
@@ -115,7 +126,13 @@ export const secretRows: HostileRow[] = [
   },
   {
     name: "an API error message that echoes the token back is redacted",
-    setup: (w) => w.gh.inject({ match: /\/releases\/latest$/, server: "api", status: 422, body: JSON.stringify({ message: `bad credentials ${w.secrets.AXOUPDATER_GITHUB_TOKEN}` }) }),
+    setup: (w) =>
+      w.gh.inject({
+        match: /\/releases\/latest$/,
+        server: "api",
+        status: 422,
+        body: JSON.stringify({ message: `bad credentials ${w.secrets.AXOUPDATER_GITHUB_TOKEN}` }),
+      }),
     exit: 1,
     code: "NETWORK",
     message: "bad credentials ***",

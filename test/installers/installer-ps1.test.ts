@@ -36,13 +36,19 @@ function parse(text: string) {
 }
 
 const rendered = () => {
-  const out = makeRelease({ version: "2.1.0", targets: ["x86_64-pc-windows-msvc", "aarch64-pc-windows-msvc", "x86_64-unknown-linux-gnu"], aliases: ["axolotlsay=axolotl"] });
+  const out = makeRelease({
+    version: "2.1.0",
+    targets: ["x86_64-pc-windows-msvc", "aarch64-pc-windows-msvc", "x86_64-unknown-linux-gnu"],
+    aliases: ["axolotlsay=axolotl"],
+  });
   return { out, text: readFileSync(path.join(out, "axolotlsay-installer.ps1"), "utf8") };
 };
 
 // Cmdlets the installer may call besides its own functions.
 const CMDLETS = new Set(
-  "Add-Content ConvertTo-Json ConvertTo-SecureString Copy-Item Expand-Archive Get-ChildItem Get-Content Set-Content ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(" "),
+  "Add-Content ConvertTo-Json ConvertTo-SecureString Copy-Item Expand-Archive Get-ChildItem Get-Content Set-Content ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(
+    " ",
+  ),
 );
 
 describe("installer.ps1", () => {
@@ -53,7 +59,9 @@ describe("installer.ps1", () => {
 
   it("the parser does catch broken PowerShell (control)", () => {
     expect(parse(template.replace("function Get-Targets {", "function Get-Targets {{")).errors.length).toBeGreaterThan(0);
-    expect(parse(template.replace("$archive = Select-Artifact 'archive' $targets", "$archive = (Select-Artifact 'archive' $targets")).errors.length).toBeGreaterThan(0);
+    expect(
+      parse(template.replace("$archive = Select-Artifact 'archive' $targets", "$archive = (Select-Artifact 'archive' $targets")).errors.length,
+    ).toBeGreaterThan(0);
   });
 
   it("rendering fills every placeholder, keeps Windows artifacts only, with their real checksums and CRLF", () => {
@@ -70,7 +78,11 @@ describe("installer.ps1", () => {
     ]);
     for (const line of table) {
       const [, , file, sum] = line.split(" ");
-      expect(createHash("sha256").update(readFileSync(path.join(out, file!))).digest("hex")).toBe(sum);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(path.join(out, file!)))
+          .digest("hex"),
+      ).toBe(sum);
     }
     expect(text).toContain("$Aliases = @'\r\naxolotlsay.exe axolotl.exe\r\n'@");
     expect(text).toContain("$EnvPrefix = 'AXOLOTLSAY'");
@@ -91,18 +103,43 @@ describe("installer.ps1", () => {
     const psVars = new Set([...template.matchAll(/Get-AppVar '([A-Z_]+)'/g)].map((m) => m[1]));
     expect([...psVars].sort()).toEqual([...shVars].sort());
     expect([...psVars].sort()).toEqual(
-      ["DISABLE_UPDATE", "DOWNLOAD_URL", "GITHUB_TOKEN", "INSTALLER_GHE_BASE_URL", "INSTALLER_GITHUB_BASE_URL", "INSTALL_DIR", "NO_MODIFY_PATH", "PRINT_QUIET", "PRINT_VERBOSE", "UNMANAGED_INSTALL"].sort(),
+      [
+        "DISABLE_UPDATE",
+        "DOWNLOAD_URL",
+        "GITHUB_TOKEN",
+        "INSTALLER_GHE_BASE_URL",
+        "INSTALLER_GITHUB_BASE_URL",
+        "INSTALL_DIR",
+        "NO_MODIFY_PATH",
+        "PRINT_QUIET",
+        "PRINT_VERBOSE",
+        "UNMANAGED_INSTALL",
+      ].sort(),
     );
     const { nodes } = parse(template);
     const envs = new Set(nodes.filter((n) => n.type === "variable" && /^\$env:/i.test(n.text)).map((n) => n.text.slice(5).toUpperCase()));
-    for (const v of ["CARGO_DIST_FORCE_INSTALL_DIR", "INSTALLER_DOWNLOAD_URL", "INSTALLER_NO_MODIFY_PATH", "XDG_CONFIG_HOME", "LOCALAPPDATA", "CARGO_HOME", "GITHUB_PATH", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"]) {
+    for (const v of [
+      "CARGO_DIST_FORCE_INSTALL_DIR",
+      "INSTALLER_DOWNLOAD_URL",
+      "INSTALLER_NO_MODIFY_PATH",
+      "XDG_CONFIG_HOME",
+      "LOCALAPPDATA",
+      "CARGO_HOME",
+      "GITHUB_PATH",
+      "HTTPS_PROXY",
+      "HTTP_PROXY",
+      "ALL_PROXY",
+      "NO_PROXY",
+    ]) {
       expect(envs.has(v), `$env:${v}`).toBe(true);
     }
   });
 
   it("resolves the install dir in cargo-dist's order", () => {
     const body = template.slice(template.indexOf("function Resolve-InstallDir"), template.indexOf("function Get-ReceiptDir"));
-    const order = ["Get-AppVar 'INSTALL_DIR'", "$env:CARGO_DIST_FORCE_INSTALL_DIR", "Get-AppVar 'UNMANAGED_INSTALL'", "$InstallPath -eq 'CARGO_HOME'"].map((s) => body.indexOf(s));
+    const order = ["Get-AppVar 'INSTALL_DIR'", "$env:CARGO_DIST_FORCE_INSTALL_DIR", "Get-AppVar 'UNMANAGED_INSTALL'", "$InstallPath -eq 'CARGO_HOME'"].map(
+      (s) => body.indexOf(s),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -114,7 +151,18 @@ describe("installer.ps1", () => {
     const outer = receipt.descendantsOfType("hash_literal_expression")[0]!;
     const body = outer.namedChildren.find((c) => c?.type === "hash_literal_body")!;
     const keys = body.namedChildren.filter((e) => e?.type === "hash_entry").map((e) => e!.descendantsOfType("key_expression")[0]!.text);
-    expect(keys).toEqual(["binaries", "binary_aliases", "cdylibs", "cstaticlibs", "install_layout", "install_prefix", "modify_path", "provider", "source", "version"]);
+    expect(keys).toEqual([
+      "binaries",
+      "binary_aliases",
+      "cdylibs",
+      "cstaticlibs",
+      "install_layout",
+      "install_prefix",
+      "modify_path",
+      "provider",
+      "source",
+      "version",
+    ]);
     expect(fn.text).toContain("source = 'upkeep'");
     expect(fn.text).toContain("release_type = 'github'");
     expect(fn.text).toContain("UTF8Encoding $false");
@@ -122,7 +170,8 @@ describe("installer.ps1", () => {
   });
 
   it("shares one upkeep per build: a hard link into %LOCALAPPDATA%\\upkeep\\Data, a copy when that fails, unused versions removed", () => {
-    const fn = (name: string) => template.slice(template.indexOf(`function ${name}`), template.indexOf("\nfunction ", template.indexOf(`function ${name}`) + 1));
+    const fn = (name: string) =>
+      template.slice(template.indexOf(`function ${name}`), template.indexOf("\nfunction ", template.indexOf(`function ${name}`) + 1));
     const install = fn("Install-Updater");
     expect(install).toContain("New-Item -ItemType HardLink -Path $staged -Target $shared");
     expect(install).toMatch(/catch \{[\s\S]*installing a copy[\s\S]*Move-Item -Force -LiteralPath \$Staged -Destination \$link/);

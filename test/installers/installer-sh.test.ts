@@ -16,8 +16,19 @@ const isRoot = process.getuid?.() === 0;
 // Nothing installed yet: the world's empty HOME, and the fake GitHub publishing v1.0.0 of the rendered installer.
 async function world(o: { release?: Partial<MakeReleaseOptions>; gh?: FakeGithubOptions; home?: string } = {}) {
   const out = makeRelease({ version: "1.0.0", aliases: ["axolotlsay=axolotl"], ...o.release });
-  const w = await makeWorld({ installed: false, releases: [releaseFromDir(out, "v1.0.0")], secrets: false, ...(o.gh ? { github: o.gh } : {}), ...(o.home ? { home: o.home } : {}) });
-  const { gh, home, env, app: { bin, receiptPath } } = w;
+  const w = await makeWorld({
+    installed: false,
+    releases: [releaseFromDir(out, "v1.0.0")],
+    secrets: false,
+    ...(o.gh ? { github: o.gh } : {}),
+    ...(o.home ? { home: o.home } : {}),
+  });
+  const {
+    gh,
+    home,
+    env,
+    app: { bin, receiptPath },
+  } = w;
   const receipt = () => JSON.parse(readFileSync(receiptPath, "utf8")) as Record<string, any>;
   const run = (shell: Shell, extra: Record<string, string> = {}, args: string[] = [], script = path.join(out, "axolotlsay-installer.sh")) =>
     runScript(shell, script, { ...env, ...extra }, { args });
@@ -40,11 +51,24 @@ for (const shell of SHELLS) {
       expect(version(path.join(w.bin, "axolotlsay"))).toBe("axolotlsay 1.0.0 x86_64-unknown-linux-gnu");
       expect(readlinkSync(path.join(w.bin, "axolotl"))).toBe("axolotlsay");
       expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
-      expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toMatch(new RegExp(`^${w.home}/\\.local/share/upkeep/\\d+\\.\\d+\\.\\d+-[0-9a-f]{12}/upkeep$`));
+      expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toMatch(
+        new RegExp(`^${w.home}/\\.local/share/upkeep/\\d+\\.\\d+\\.\\d+-[0-9a-f]{12}/upkeep$`),
+      );
       // The receipt has exactly today's cargo-dist keys, types and order, and upkeep reads it.
       const text = readFileSync(w.receiptPath, "utf8");
       const raw = JSON.parse(text);
-      expect(Object.keys(raw)).toEqual(["binaries", "binary_aliases", "cdylibs", "cstaticlibs", "install_layout", "install_prefix", "modify_path", "provider", "source", "version"]);
+      expect(Object.keys(raw)).toEqual([
+        "binaries",
+        "binary_aliases",
+        "cdylibs",
+        "cstaticlibs",
+        "install_layout",
+        "install_prefix",
+        "modify_path",
+        "provider",
+        "source",
+        "version",
+      ]);
       expect(raw).toEqual({
         binaries: ["axolotlsay"],
         binary_aliases: { axolotlsay: ["axolotl"] },
@@ -226,7 +250,9 @@ for (const shell of SHELLS) {
       it(`${variable} replaces the download location, trying each base URL in turn`, async () => {
         const w = await world();
         const mirror = `${w.gh.downloadOrigin}/axodotdev/axolotlsay/releases/download/v1.0.0`;
-        const r = await w.run(shell, { [variable]: `${w.gh.downloadOrigin}/missing ${mirror}`, AXOLOTLSAY_GITHUB_TOKEN: "ghp_never_for_mirrors" }, ["--verbose"]);
+        const r = await w.run(shell, { [variable]: `${w.gh.downloadOrigin}/missing ${mirror}`, AXOLOTLSAY_GITHUB_TOKEN: "ghp_never_for_mirrors" }, [
+          "--verbose",
+        ]);
         expect(r.code).toBe(0);
         expect(r.stdout).toContain("trying alternative download URL");
         expect(w.gh.apiRequests()).toEqual([]);
@@ -259,7 +285,30 @@ for (const shell of SHELLS) {
 
     it("with GNU wget instead of curl, the token still stays on its host", async () => {
       const w = await world({ gh: { gheDownloads: "redirect" } });
-      const tools = onlyCommands(["wget", "tar", "xz", "sha256sum", "mktemp", "uname", "ldd", "grep", "sed", "tail", "tr", "cut", "awk", "chmod", "mv", "rm", "mkdir", "ln", "cat", "readlink", "id", "getent"]);
+      const tools = onlyCommands([
+        "wget",
+        "tar",
+        "xz",
+        "sha256sum",
+        "mktemp",
+        "uname",
+        "ldd",
+        "grep",
+        "sed",
+        "tail",
+        "tr",
+        "cut",
+        "awk",
+        "chmod",
+        "mv",
+        "rm",
+        "mkdir",
+        "ln",
+        "cat",
+        "readlink",
+        "id",
+        "getent",
+      ]);
       const r = await w.run(shell, { PATH: tools, AXOLOTLSAY_GITHUB_TOKEN: "ghp_wget_token" });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
@@ -282,12 +331,21 @@ for (const shell of SHELLS) {
     // [label, env or args, stdout expectation]
     it("quiet and verbose, by flag and by env", async () => {
       const w = await world();
-      for (const [extra, args] of [[{ AXOLOTLSAY_PRINT_QUIET: "1" }, []], [{ INSTALLER_PRINT_QUIET: "1" }, []], [{}, ["-q"]], [{}, ["--quiet"]]] as const) {
+      for (const [extra, args] of [
+        [{ AXOLOTLSAY_PRINT_QUIET: "1" }, []],
+        [{ INSTALLER_PRINT_QUIET: "1" }, []],
+        [{}, ["-q"]],
+        [{}, ["--quiet"]],
+      ] as const) {
         const r = await w.run(shell, extra, [...args]);
         expect(r.code).toBe(0);
         expect(r.stdout).toBe("");
       }
-      for (const [extra, args] of [[{ AXOLOTLSAY_PRINT_VERBOSE: "1" }, []], [{}, ["-v"]], [{}, ["-qv"]]] as const) {
+      for (const [extra, args] of [
+        [{ AXOLOTLSAY_PRINT_VERBOSE: "1" }, []],
+        [{}, ["-v"]],
+        [{}, ["-qv"]],
+      ] as const) {
         const r = await w.run(shell, extra, [...args]);
         expect(r.code).toBe(0);
         if (args[0] === "-qv") expect(r.stdout).toBe("");
@@ -307,7 +365,7 @@ for (const shell of SHELLS) {
     });
 
     it("paths with spaces, quotes and non-ASCII: installed, and the receipt is valid JSON", async () => {
-      const home = path.join(tmpDir(), "Jörg's \"home\" dir");
+      const home = path.join(tmpDir(), 'Jörg\'s "home" dir');
       const w = await world({ home });
       const dir = path.join(home, "Program Files", "axo lotl");
       const r = await w.run(shell, { AXOLOTLSAY_INSTALL_DIR: dir });

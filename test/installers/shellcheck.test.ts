@@ -19,12 +19,17 @@ describe.skipIf(!shellcheck)(`shellcheck${reason}`, () => {
     });
   }
   it("a rendered installer (aliases, several targets, flat install path) is clean", () => {
-    const out = makeRelease({ version: "1.0.0", targets: ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin"], aliases: ["axolotlsay=ax"], installPath: "$XDG_DATA_HOME/axolotlsay" });
+    const out = makeRelease({
+      version: "1.0.0",
+      targets: ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin"],
+      aliases: ["axolotlsay=ax"],
+      installPath: "$XDG_DATA_HOME/axolotlsay",
+    });
     const r = check(path.join(out, "axolotlsay-installer.sh"));
     expect(r.stdout + r.stderr).toBe("");
   });
   it("catches a real mistake (control)", () => {
-    const r = spawnSync(shellcheck, ["--shell=sh", "-"], { input: 'x=$1\nrm -rf $x/*\n', encoding: "utf8" });
+    const r = spawnSync(shellcheck, ["--shell=sh", "-"], { input: "x=$1\nrm -rf $x/*\n", encoding: "utf8" });
     expect(r.status).not.toBe(0);
   });
 });

@@ -78,7 +78,19 @@ describe("backup and restore", () => {
     const planted = path.join(bin, ".app-upkeep-backup-planted");
     mkdirSync(planted, { mode: 0o700 });
     writeFileSync(path.join(planted, "0-x"), "attacker");
-    writeFileSync(path.join(planted, "journal.json"), JSON.stringify({ version: 1, state: "installing", pid: 1, nonce: "0".repeat(32), entries: [{ original: outside, kind: "file", saved: path.join(planted, "0-x"), mode: 0o644 }, { original: path.join(bin, "app"), kind: "absent" }] }));
+    writeFileSync(
+      path.join(planted, "journal.json"),
+      JSON.stringify({
+        version: 1,
+        state: "installing",
+        pid: 1,
+        nonce: "0".repeat(32),
+        entries: [
+          { original: outside, kind: "file", saved: path.join(planted, "0-x"), mode: 0o644 },
+          { original: path.join(bin, "app"), kind: "absent" },
+        ],
+      }),
+    );
     // A real backup whose record was forged to match, but which names a file outside the bin dir.
     const real = await createBackup(files, bin, "app", trust);
     const journal = JSON.parse(readFileSync(path.join(real.dir, "journal.json"), "utf8"));

@@ -20,7 +20,9 @@ describe("classify: transport failures → codes with the host and the next step
   }
 
   it("reads the code from the cause too", () => {
-    expect(classify(new Error("fetch failed", { cause: Object.assign(new Error("c"), { code: "UND_ERR_CONNECT_TIMEOUT" }) }), url, 1000, []).code).toBe("TIMEOUT");
+    expect(classify(new Error("fetch failed", { cause: Object.assign(new Error("c"), { code: "UND_ERR_CONNECT_TIMEOUT" }) }), url, 1000, []).code).toBe(
+      "TIMEOUT",
+    );
   });
 
   it("a proxy's refusal is NETWORK, final (not retried), naming its status", () => {
@@ -52,7 +54,10 @@ describe("proxySecrets", () => {
 
 describe("refuse and interrupted", () => {
   it("are final: never retried", () => {
-    expect(refuse("file:///etc/passwd", "it uses the file: scheme")).toMatchObject({ code: "DOWNLOAD_FAILED", details: { url: "file:///etc/passwd", final: true } });
+    expect(refuse("file:///etc/passwd", "it uses the file: scheme")).toMatchObject({
+      code: "DOWNLOAD_FAILED",
+      details: { url: "file:///etc/passwd", final: true },
+    });
     const e = interrupted(url, ["sekrit-token"]);
     expect(e).toMatchObject({ code: "INTERRUPTED", details: { final: true } });
     expect(e.message).not.toContain("sekrit-token");

@@ -59,9 +59,16 @@ describe("runInstaller", () => {
     const out = path.join(tmpDir(), "env.txt");
     const file = script(`env > "${out}"; read line && echo "stdin was open"; echo to-stdout; echo to-stderr >&2`);
     const chunks: string[] = [];
-    const exit = await runInstaller({ command: { file: "sh", args: [file] }, env: { ONLY: "this", PATH: "/usr/bin:/bin" }, cwd: path.dirname(file), onOutput: (t) => chunks.push(t) });
+    const exit = await runInstaller({
+      command: { file: "sh", args: [file] },
+      env: { ONLY: "this", PATH: "/usr/bin:/bin" },
+      cwd: path.dirname(file),
+      onOutput: (t) => chunks.push(t),
+    });
     expect(exit).toMatchObject({ exitCode: 0, spawnError: undefined });
-    const env = readFileSync(out, "utf8").split("\n").filter((l) => l && !l.startsWith("PWD=") && !l.startsWith("SHLVL=") && !l.startsWith("_="));
+    const env = readFileSync(out, "utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("PWD=") && !l.startsWith("SHLVL=") && !l.startsWith("_="));
     expect(env.sort()).toEqual(["ONLY=this", "PATH=/usr/bin:/bin"]);
     expect(chunks.join("")).toContain("to-stdout");
     expect(chunks.join("")).toContain("to-stderr");

@@ -27,7 +27,10 @@ describe("acquireLock", () => {
     const dir = tmpDir();
     const first = await acquireLock(opts(dir));
     const started = Date.now();
-    await expect(acquireLock(opts(dir, 300))).rejects.toMatchObject({ code: "LOCKED", message: expect.stringContaining(`pid ${process.pid} on ${os.hostname()}`) });
+    await expect(acquireLock(opts(dir, 300))).rejects.toMatchObject({
+      code: "LOCKED",
+      message: expect.stringContaining(`pid ${process.pid} on ${os.hostname()}`),
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     await first!.release();
   });
@@ -44,7 +47,10 @@ describe("acquireLock", () => {
   // [label, lock file contents]
   const stale: [string, () => string][] = [
     ["a dead process on this host", () => formatLock({ pid: deadPid(), host: os.hostname(), started: Date.now(), app: "axolotlsay", version: "0.0.1" })],
-    ["a lock over an hour old", () => formatLock({ pid: process.pid, host: os.hostname(), started: Date.now() - 2 * 3600_000, app: "axolotlsay", version: "0.0.1" })],
+    [
+      "a lock over an hour old",
+      () => formatLock({ pid: process.pid, host: os.hostname(), started: Date.now() - 2 * 3600_000, app: "axolotlsay", version: "0.0.1" }),
+    ],
     ["an unreadable lock file", () => "garbage"],
   ];
   for (const [label, contents] of stale) {
@@ -95,7 +101,11 @@ describe("acquireLock", () => {
       const started = Date.now();
       const error = await acquireLock(opts(dir, 30_000)).catch((e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(2000);
-      expect(error).toMatchObject({ code: "LOCKED", message: `Cannot take the lock for updating axolotlsay: ${file} ${message}.`, hint: expect.stringContaining(`rm -rf ${file}`) });
+      expect(error).toMatchObject({
+        code: "LOCKED",
+        message: `Cannot take the lock for updating axolotlsay: ${file} ${message}.`,
+        hint: expect.stringContaining(`rm -rf ${file}`),
+      });
       expect(existsSync(path.join(dir, "nowhere")), "a symlink was followed").toBe(false);
       if (existsSync(`${file}.target`)) expect(readFileSync(`${file}.target`, "utf8")).toBe("x");
     });

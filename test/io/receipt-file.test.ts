@@ -47,7 +47,9 @@ describe("readFirstReceipt", () => {
       mkdirSync(path.join(local, d));
       writeFileSync(path.join(local, d, "axo-receipt.json"), d);
     }
-    const found = await readFirstReceipt([{ dir: path.join(local, "axo"), onlyIfDirExists: false, standard: true }], "axo-receipt.json", { caseInsensitive: true });
+    const found = await readFirstReceipt([{ dir: path.join(local, "axo"), onlyIfDirExists: false, standard: true }], "axo-receipt.json", {
+      caseInsensitive: true,
+    });
     expect(found?.text).toBe("axo");
   });
 
@@ -94,7 +96,11 @@ describe("readReceiptFile: bounded", () => {
     it(`${label} is RECEIPT_INVALID at once`, async () => {
       const file = at();
       make(file);
-      await expect(readReceiptFile(file)).rejects.toMatchObject({ code: "RECEIPT_INVALID", message: expect.stringContaining(`Cannot read install receipt ${file}: ${message}`), details: { path: file } });
+      await expect(readReceiptFile(file)).rejects.toMatchObject({
+        code: "RECEIPT_INVALID",
+        message: expect.stringContaining(`Cannot read install receipt ${file}: ${message}`),
+        details: { path: file },
+      });
     });
   }
 
@@ -109,7 +115,12 @@ describe("appsWithReceipts", () => {
   it("every <root>/<app>/<app>-receipt.json that is a file, sorted and once each", async () => {
     const a = tmpDir();
     const b = tmpDir();
-    for (const [root, app] of [[a, "zeta"], [a, "alpha"], [b, "alpha"], [b, "beta"]] as const) {
+    for (const [root, app] of [
+      [a, "zeta"],
+      [a, "alpha"],
+      [b, "alpha"],
+      [b, "beta"],
+    ] as const) {
       mkdirSync(path.join(root, app), { recursive: true });
       writeFileSync(path.join(root, app, `${app}-receipt.json`), "{}");
     }

@@ -109,7 +109,10 @@ describe("restoring over the running updater (Windows; found under wine)", () =>
   }
 
   it("killed after the installer copied the new updater: the recovering (new) updater renames itself aside, the old one is put back", async () => {
-    const { bin, exe, backup } = killedUpdate({ "axolotlsay-update.exe": "new updater", "axolotlsay-update.previous-aa11.exe": "old updater, moved aside by the killed run" });
+    const { bin, exe, backup } = killedUpdate({
+      "axolotlsay-update.exe": "new updater",
+      "axolotlsay-update.previous-aa11.exe": "old updater, moved aside by the killed run",
+    });
     running.add(exe);
     expect(await restoreBackup(backup)).toEqual([exe]);
     expect(readFileSync(exe, "utf8")).toBe("old updater");
@@ -161,6 +164,11 @@ describe("restoring over the running updater (Windows; found under wine)", () =>
       },
     };
     await expect(renameOverRunning("/b/saved", "/b/a-update.exe", fs)).rejects.toMatchObject({ code: "EBUSY" });
-    expect(calls).toEqual([expect.stringMatching(/^saved -> a-update\.exe$/), expect.stringMatching(/^a-update\.exe -> a-update\.previous-[0-9a-f]{12}\.exe$/), "saved -> a-update.exe", expect.stringMatching(/^a-update\.previous-[0-9a-f]{12}\.exe -> a-update\.exe$/)]);
+    expect(calls).toEqual([
+      expect.stringMatching(/^saved -> a-update\.exe$/),
+      expect.stringMatching(/^a-update\.exe -> a-update\.previous-[0-9a-f]{12}\.exe$/),
+      "saved -> a-update.exe",
+      expect.stringMatching(/^a-update\.previous-[0-9a-f]{12}\.exe -> a-update\.exe$/),
+    ]);
   });
 });

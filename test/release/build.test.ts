@@ -10,13 +10,24 @@ const executableEntry = /const EXECUTABLE_ENTRY = "([^"]+)"/.exec(readFileSync(p
 describe("the executable's bundle", () => {
   it("holds none of the release tooling", async () => {
     const esbuild = await import("esbuild");
-    const r = await esbuild.build({ entryPoints: [path.join(ROOT, executableEntry)], bundle: true, platform: "node", format: "cjs", write: false, metafile: true, absWorkingDir: ROOT, logLevel: "silent" });
+    const r = await esbuild.build({
+      entryPoints: [path.join(ROOT, executableEntry)],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      write: false,
+      metafile: true,
+      absWorkingDir: ROOT,
+      logLevel: "silent",
+    });
     expect(Object.keys(r.metafile.inputs).some((i) => i.startsWith("src/core/"))).toBe(true);
     expect(releaseToolingIn(r.metafile)).toEqual([]);
   });
 
   it("releaseToolingIn names the release tooling's files among the inputs", () => {
-    const inputs = Object.fromEntries(["src/cli/main.ts", "src/release/targets.ts", "src\\release\\sea.ts", "node_modules/semver/index.js"].map((i) => [i, { bytes: 1, imports: [] }]));
+    const inputs = Object.fromEntries(
+      ["src/cli/main.ts", "src/release/targets.ts", "src\\release\\sea.ts", "node_modules/semver/index.js"].map((i) => [i, { bytes: 1, imports: [] }]),
+    );
     expect(releaseToolingIn({ inputs, outputs: {} })).toEqual(["src/release/targets.ts", "src\\release\\sea.ts"]);
   });
 });

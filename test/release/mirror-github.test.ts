@@ -32,7 +32,10 @@ describe("fromGithub", () => {
     const http = await githubHttp({ apiUrl: gh.apiBase });
     try {
       const stable = await fromGithub(http, { app: "axolotlsay", repo: `${gh.owner}/${gh.repo}`, apiUrl: gh.apiBase });
-      expect(stable.map((r) => [r.tag, r.assets.length])).toEqual([["v2.0.0", 1], ["nightly", 0]]);
+      expect(stable.map((r) => [r.tag, r.assets.length])).toEqual([
+        ["v2.0.0", 1],
+        ["nightly", 0],
+      ]);
       const all = await fromGithub(http, { app: "axolotlsay", repo: `${gh.owner}/${gh.repo}`, apiUrl: gh.apiBase, prereleases: true });
       expect(all.map((r) => r.tag)).toEqual(["v3.0.0-rc.1", "v2.0.0", "nightly"]);
       expect((await all[1]!.read(all[1]!.assets[0]!)).toString()).toBe("#!/bin/sh\necho 2\n");

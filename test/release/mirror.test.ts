@@ -14,7 +14,11 @@ const ARCHIVE = Buffer.from("archive bytes");
 /** An in-memory release; `reads` counts the reads of each asset. */
 function source(tag: string, files: Record<string, Buffer | string>, digests: Record<string, string> = {}): SourceRelease & { reads: Record<string, number> } {
   const reads: Record<string, number> = {};
-  const assets: Asset[] = Object.keys(files).map((name) => ({ name, downloadUrl: `https://d.example/${name}`, ...(digests[name] ? { digest: `sha256:${digests[name]}` } : {}) }));
+  const assets: Asset[] = Object.keys(files).map((name) => ({
+    name,
+    downloadUrl: `https://d.example/${name}`,
+    ...(digests[name] ? { digest: `sha256:${digests[name]}` } : {}),
+  }));
   return {
     tag,
     prerelease: false,
@@ -36,7 +40,11 @@ describe("addReleases", () => {
       out,
       "axolotlsay",
       [
-        source("axolotlsay/2.0.0", { "axolotlsay-installer.sh": INSTALLER, "a.tar.xz": ARCHIVE, "sha256.sum": sums(["axolotlsay-installer.sh", INSTALLER], ["a.tar.xz", ARCHIVE]) }),
+        source("axolotlsay/2.0.0", {
+          "axolotlsay-installer.sh": INSTALLER,
+          "a.tar.xz": ARCHIVE,
+          "sha256.sum": sums(["axolotlsay-installer.sh", INSTALLER], ["a.tar.xz", ARCHIVE]),
+        }),
         source("v1.0.0-01", { "axolotlsay-installer.sh": INSTALLER }),
         source("v1.5.0", { "notes.txt": "no installer" }),
       ],
@@ -46,19 +54,32 @@ describe("addReleases", () => {
     expect(log).toHaveBeenCalledWith("skipping v1.0.0-01: its tag names no version");
     expect(log).toHaveBeenCalledWith("skipping v1.5.0: no axolotlsay-installer asset");
     const text = readFileSync(path.join(out, "releases.json"), "utf8");
-    expect(JSON.parse(text)).toMatchObject({ schema: MIRROR_SCHEMA, app: "axolotlsay", releases: [{ tag: "axolotlsay/2.0.0", version: "2.0.0", prerelease: false }] });
+    expect(JSON.parse(text)).toMatchObject({
+      schema: MIRROR_SCHEMA,
+      app: "axolotlsay",
+      releases: [{ tag: "axolotlsay/2.0.0", version: "2.0.0", prerelease: false }],
+    });
     const indexUrl = pathToFileURL(path.join(out, "releases.json")).href;
     const [read] = parseMirrorIndex(text, indexUrl, "axolotlsay");
     const installer = read?.assets.find((a) => a.name === "axolotlsay-installer.sh");
-    expect(installer).toMatchObject({ digest: `sha256:${sha256Hex(INSTALLER)}`, downloadUrl: pathToFileURL(path.join(out, "axolotlsay_2.0.0", "axolotlsay-installer.sh")).href });
+    expect(installer).toMatchObject({
+      digest: `sha256:${sha256Hex(INSTALLER)}`,
+      downloadUrl: pathToFileURL(path.join(out, "axolotlsay_2.0.0", "axolotlsay-installer.sh")).href,
+    });
     expect(installer?.refused).toBeUndefined();
     expect(readFileSync(path.join(out, "axolotlsay_2.0.0", "a.tar.xz"))).toEqual(ARCHIVE);
   });
 
   it("checks every published checksum: a digest that disagrees with sha256.sum stops it", async () => {
     const out = tmpDir();
-    const r = source("v1.0.0", { "axolotlsay-installer.sh": INSTALLER, "sha256.sum": sums(["axolotlsay-installer.sh", Buffer.from("other")]) }, { "axolotlsay-installer.sh": sha256Hex(INSTALLER) });
-    await expect(addReleases(out, "axolotlsay", [r])).rejects.toThrow(`checksum mismatch for v1.0.0/axolotlsay-installer.sh: expected ${sha256Hex("other")}, got ${sha256Hex(INSTALLER)}`);
+    const r = source(
+      "v1.0.0",
+      { "axolotlsay-installer.sh": INSTALLER, "sha256.sum": sums(["axolotlsay-installer.sh", Buffer.from("other")]) },
+      { "axolotlsay-installer.sh": sha256Hex(INSTALLER) },
+    );
+    await expect(addReleases(out, "axolotlsay", [r])).rejects.toThrow(
+      `checksum mismatch for v1.0.0/axolotlsay-installer.sh: expected ${sha256Hex("other")}, got ${sha256Hex(INSTALLER)}`,
+    );
     expect(existsSync(path.join(out, "releases.json"))).toBe(false);
   });
 
@@ -69,11 +90,17 @@ describe("addReleases", () => {
 
   it("refreshes incrementally: a current copy is not read again, checksum files are read once", async () => {
     const out = tmpDir();
-    const files = { "axolotlsay-installer.sh": INSTALLER, "axolotlsay-installer.sh.sha256": `${checksumLine(sha256Hex(INSTALLER), "axolotlsay-installer.sh")}\n` };
+    const files = {
+      "axolotlsay-installer.sh": INSTALLER,
+      "axolotlsay-installer.sh.sha256": `${checksumLine(sha256Hex(INSTALLER), "axolotlsay-installer.sh")}\n`,
+    };
     const first = source("v1.0.0", files);
     await addReleases(out, "axolotlsay", [first]);
     expect(first.reads).toEqual({ "axolotlsay-installer.sh": 1, "axolotlsay-installer.sh.sha256": 1 });
-    const again = source("v1.0.0", files, { "axolotlsay-installer.sh": sha256Hex(INSTALLER), "axolotlsay-installer.sh.sha256": sha256Hex(files["axolotlsay-installer.sh.sha256"]) });
+    const again = source("v1.0.0", files, {
+      "axolotlsay-installer.sh": sha256Hex(INSTALLER),
+      "axolotlsay-installer.sh.sha256": sha256Hex(files["axolotlsay-installer.sh.sha256"]),
+    });
     expect(await addReleases(out, "axolotlsay", [again])).toEqual({ releases: 1, copied: 0, unchanged: 2, unverified: 0 });
     expect(again.reads).toEqual({});
   });

@@ -27,8 +27,12 @@ describe("renderInstaller", () => {
 
   it("lists only its own platform's artifacts; on Windows aliases get .exe", () => {
     const template = "A='@@ARTIFACTS@@'\nL='@@ALIASES@@'";
-    expect(renderInstaller(template, "sh", data())).toBe(`A='archive x86_64-unknown-linux-gnu a-linux.tar.xz ${"1".repeat(64)} akaikatana\nupdater x86_64-unknown-linux-gnu a-linux-update ${"2".repeat(64)}'\nL='akaikatana ak'`);
-    expect(renderInstaller(template, "ps1", data())).toBe(`A='archive x86_64-pc-windows-msvc a-win.zip ${"3".repeat(64)} akaikatana.exe'\nL='akaikatana.exe ak.exe'`);
+    expect(renderInstaller(template, "sh", data())).toBe(
+      `A='archive x86_64-unknown-linux-gnu a-linux.tar.xz ${"1".repeat(64)} akaikatana\nupdater x86_64-unknown-linux-gnu a-linux-update ${"2".repeat(64)}'\nL='akaikatana ak'`,
+    );
+    expect(renderInstaller(template, "ps1", data())).toBe(
+      `A='archive x86_64-pc-windows-msvc a-win.zip ${"3".repeat(64)} akaikatana.exe'\nL='akaikatana.exe ak.exe'`,
+    );
   });
 
   it("refuses a value that would break out of its quotes, and a placeholder it does not know", () => {

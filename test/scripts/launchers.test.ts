@@ -36,7 +36,10 @@ function violations(file: string): string[] {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && CRYPTO.has(moduleName(node.moduleSpecifier) ?? "")) {
       say(node, "node:crypto: hashing belongs in src/core/checksum.ts");
     }
-    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
+    if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
+    ) {
       if (CRYPTO.has(moduleName(node.arguments[0]) ?? "")) say(node, "node:crypto: hashing belongs in src/core/checksum.ts");
     }
     ts.forEachChild(node, visit);
@@ -51,9 +54,14 @@ describe("scripts/ holds launchers only", () => {
 
   it("every file is a .mjs launcher, or setup.sh", () => {
     expect(all.filter((f) => !f.endsWith(".mjs") && path.relative(root, f) !== "scripts/setup.sh")).toEqual([]);
-    expect(launchers.map((f) => path.relative(root, f)).sort()).toEqual(
-      ["scripts/bench.mjs", "scripts/build.mjs", "scripts/lib/tooling.mjs", "scripts/mirror.mjs", "scripts/release-self.mjs", "scripts/release.mjs"],
-    );
+    expect(launchers.map((f) => path.relative(root, f)).sort()).toEqual([
+      "scripts/bench.mjs",
+      "scripts/build.mjs",
+      "scripts/lib/tooling.mjs",
+      "scripts/mirror.mjs",
+      "scripts/release-self.mjs",
+      "scripts/release.mjs",
+    ]);
   });
 
   for (const file of launchers) {
@@ -67,7 +75,10 @@ describe("the launcher guard, proven on planted violations", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "upkeep-launchers-"));
   const plant = (name: string, body: string): string => {
     const file = path.join(dir, `${name}.mjs`);
-    writeFileSync(file, `#!/usr/bin/env node\nimport { tooling } from "./lib/tooling.mjs";\n${body}\nprocess.exitCode = await tooling.mirror(process.argv.slice(2), process.env);\n`);
+    writeFileSync(
+      file,
+      `#!/usr/bin/env node\nimport { tooling } from "./lib/tooling.mjs";\n${body}\nprocess.exitCode = await tooling.mirror(process.argv.slice(2), process.env);\n`,
+    );
     return file;
   };
 

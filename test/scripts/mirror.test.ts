@@ -109,11 +109,16 @@ describe("updating through a mirror, with no GitHub at all", () => {
     const out = w.mirrorDir;
     const v1 = makeRelease({ version: "1.0.0" });
     const v2 = makeRelease({ version: "2.0.0" });
-    for (const [dir, tag] of [[v1, "v1.0.0"], [v2, "v2.0.0"]] as const) {
+    for (const [dir, tag] of [
+      [v1, "v1.0.0"],
+      [v2, "v2.0.0"],
+    ] as const) {
       expect((await mirror(["--out", out, "--app", "axolotlsay", "--from-release", dir, "--tag", tag])).code).toBe(0);
     }
     // Install v1 from the mirror too: the installer downloads from <APP>_DOWNLOAD_URL.
-    const install = spawnSync("sh", [path.join(v1, "axolotlsay-installer.sh"), "-q"], { env: { ...w.env, AXOLOTLSAY_DOWNLOAD_URL: `${out}/v1.0.0`.replace(/^/, "file://") } });
+    const install = spawnSync("sh", [path.join(v1, "axolotlsay-installer.sh"), "-q"], {
+      env: { ...w.env, AXOLOTLSAY_DOWNLOAD_URL: `${out}/v1.0.0`.replace(/^/, "file://") },
+    });
     expect(install.status).toBe(0);
     return { out, server: w.mirror, home: w.home, app: w.version, run: w.run, github: () => w.gh.log };
   }

@@ -23,9 +23,20 @@ function tree(targets = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"], 
 }
 
 const run = (work: string, extra: string[] = [], base: Record<string, string> = {}) => {
-  const args: Record<string, string> = { app: "axolotlsay", version: "1.2.3", repo: "axodotdev/axolotlsay", binaries: path.join(work, "bins"), updater: path.join(work, "upd"), out: path.join(work, "out"), ...base };
+  const args: Record<string, string> = {
+    app: "axolotlsay",
+    version: "1.2.3",
+    repo: "axodotdev/axolotlsay",
+    binaries: path.join(work, "bins"),
+    updater: path.join(work, "upd"),
+    out: path.join(work, "out"),
+    ...base,
+  };
   const argv = Object.entries(args).flatMap(([k, v]) => (v === "" ? [] : [`--${k}`, v]));
-  return spawnSync(process.execPath, [script, ...argv, ...extra], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SOURCE_DATE_EPOCH: "1700000000" } });
+  return spawnSync(process.execPath, [script, ...argv, ...extra], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SOURCE_DATE_EPOCH: "1700000000" },
+  });
 };
 
 describe("scripts/release.mjs", () => {
@@ -83,13 +94,15 @@ describe("scripts/release.mjs", () => {
     const work = tree(["x86_64-unknown-linux-gnu"]);
     expect(run(work, ["--base-url", "https://mirror.example.com/axolotlsay/1.2.3/"]).status).toBe(0);
     expect(readFileSync(path.join(work, "out", "axolotlsay-installer.sh"), "utf8")).toContain("DEFAULT_BASE_URL='https://mirror.example.com/axolotlsay/1.2.3'");
-    expect(readFileSync(path.join(work, "out", "axolotlsay-installer.ps1"), "utf8")).toContain("$DefaultBaseUrl = 'https://mirror.example.com/axolotlsay/1.2.3'");
+    expect(readFileSync(path.join(work, "out", "axolotlsay-installer.ps1"), "utf8")).toContain(
+      "$DefaultBaseUrl = 'https://mirror.example.com/axolotlsay/1.2.3'",
+    );
   });
 
   // [label, how to break the input, expected exit status, message]
   const refusals: [string, (work: string) => { extra?: string[]; base?: Record<string, string> }, number, string][] = [
     ["a target without an updater", () => ({}), 1, "missing updater for target x86_64-pc-windows-msvc"],
-    ["a version with a leading v", () => ({ base: { version: "v1.2.3" } }), 1, 'is not a semantic version'],
+    ["a version with a leading v", () => ({ base: { version: "v1.2.3" } }), 1, "is not a semantic version"],
     ["a partial version", () => ({ base: { version: "1.2" } }), 1, "is not a semantic version"],
     ["an output dir that is not empty", (w) => (mkdirSync(path.join(w, "out")), writeFileSync(path.join(w, "out", "old"), "x"), {}), 1, "is not empty"],
     ["an unknown target", (w) => (mkdirSync(path.join(w, "bins", "riscv64-unknown-linux-gnu")), {}), 1, 'unknown target "riscv64-unknown-linux-gnu"'],
@@ -115,7 +128,10 @@ describe("scripts/release.mjs", () => {
 describe("scripts/release-self.mjs (upkeep's own release)", () => {
   it("releases every built target as upkeep-<target> archives plus upkeep-<target>-update", () => {
     const from = tmpDir();
-    for (const [t, exe] of [["x86_64-unknown-linux-gnu", "upkeep"], ["x86_64-pc-windows-msvc", "upkeep.exe"]]) {
+    for (const [t, exe] of [
+      ["x86_64-unknown-linux-gnu", "upkeep"],
+      ["x86_64-pc-windows-msvc", "upkeep.exe"],
+    ]) {
       mkdirSync(path.join(from, t!));
       writeFileSync(path.join(from, t!, exe!), `upkeep for ${t}\n`, { mode: 0o755 });
     }
@@ -125,10 +141,19 @@ describe("scripts/release-self.mjs (upkeep's own release)", () => {
     expect(r.stderr).toContain("for 2 targets");
     expect(r.status).toBe(0);
     const files = readdirSync(out);
-    for (const f of ["upkeep-x86_64-unknown-linux-gnu.tar.xz", "upkeep-x86_64-pc-windows-msvc.zip", "upkeep-x86_64-unknown-linux-gnu-update", "upkeep-installer.sh", "upkeep-installer.ps1", "sha256.sum"]) {
+    for (const f of [
+      "upkeep-x86_64-unknown-linux-gnu.tar.xz",
+      "upkeep-x86_64-pc-windows-msvc.zip",
+      "upkeep-x86_64-unknown-linux-gnu-update",
+      "upkeep-installer.sh",
+      "upkeep-installer.ps1",
+      "sha256.sum",
+    ]) {
       expect(files).toContain(f);
     }
-    expect(spawnSync("tar", ["-tJf", path.join(out, "upkeep-x86_64-unknown-linux-gnu.tar.xz")], { encoding: "utf8" }).stdout).toContain("upkeep-x86_64-unknown-linux-gnu/upkeep\n");
+    expect(spawnSync("tar", ["-tJf", path.join(out, "upkeep-x86_64-unknown-linux-gnu.tar.xz")], { encoding: "utf8" }).stdout).toContain(
+      "upkeep-x86_64-unknown-linux-gnu/upkeep\n",
+    );
     expect(readFileSync(path.join(out, "upkeep-installer.sh"), "utf8")).toContain("https://github.com/me/upkeep/releases/download/v");
   });
 });

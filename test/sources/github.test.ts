@@ -74,12 +74,7 @@ describe("GitHub source: selection", () => {
     ["--tag that does not exist", [fakeRelease("1.1.0")], { kind: "tag", tag: "v9.9.9" }, "RELEASE_NOT_FOUND"],
     ["--tag naming another app", [fakeRelease("1.1.0", { tag: "other-v1.1.0" })], { kind: "tag", tag: "other-v1.1.0" }, "RELEASE_NOT_FOUND"],
     ["--version not published", [fakeRelease("1.1.0")], { kind: "version", version: "3.0.0" }, "RELEASE_NOT_FOUND"],
-    [
-      "--tag of a release without installer",
-      [{ ...fakeRelease("1.1.0"), assets: [] }],
-      { kind: "tag", tag: "v1.1.0" },
-      "NO_INSTALLER",
-    ],
+    ["--tag of a release without installer", [{ ...fakeRelease("1.1.0"), assets: [] }], { kind: "tag", tag: "v1.1.0" }, "NO_INSTALLER"],
     ["--version of a release without installer", [{ ...fakeRelease("1.1.0"), assets: [] }], { kind: "version", version: "1.1.0" }, "NO_INSTALLER"],
   ];
   for (const [label, releases, request, want] of cases) {
@@ -95,7 +90,12 @@ describe("GitHub source: errors", () => {
   it("rate limit on /latest is reported at once with the reset time and the token hint", async () => {
     const { fake, source } = await setup({ releases: [fakeRelease("1.1.0")] });
     const reset = Math.floor(Date.now() / 1000) + 1800;
-    fake.inject({ match: /releases/, status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "60", "x-ratelimit-reset": String(reset) }, body: '{"message":"API rate limit exceeded"}' });
+    fake.inject({
+      match: /releases/,
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "60", "x-ratelimit-reset": String(reset) },
+      body: '{"message":"API rate limit exceeded"}',
+    });
     const e = await failure(source.find({ kind: "latest" }));
     expect(e.code).toBe("RATE_LIMITED");
     expect(e.message).toContain(new Date(reset * 1000).toISOString());

@@ -19,7 +19,14 @@ async function source(nested: boolean) {
   const root = tmpDir();
   const dir = nested ? path.join(root, "axolotlsay") : root;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "releases.json"), JSON.stringify({ schema: MIRROR_SCHEMA, app: "axolotlsay", releases: [rel("v3.0.0-rc.1", true), rel("v2.0.0"), rel("v1.5.0", false, false), rel("v1.0.0")] }));
+  writeFileSync(
+    path.join(dir, "releases.json"),
+    JSON.stringify({
+      schema: MIRROR_SCHEMA,
+      app: "axolotlsay",
+      releases: [rel("v3.0.0-rc.1", true), rel("v2.0.0"), rel("v1.5.0", false, false), rel("v1.0.0")],
+    }),
+  );
   const http = await testHttp({ apiOrigin: "https://api.github.com" });
   return { root, dir, s: mirrorSource({ http, source: root, app: "axolotlsay", cwd: "/" }) };
 }

@@ -40,13 +40,37 @@ describe("fetchInstaller", () => {
   const cases: [string, ReleaseOptions, string][] = [
     ["GitHub digest matches", {}, "verified"],
     ["GitHub digest differs", { installerDigest: `sha256:${"1".repeat(64)}` }, "CHECKSUM_MISMATCH"],
-    ["<asset>.sha256 matches", { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: `${sha(script)} *axolotlsay-installer.sh\n\n` }] }, "verified"],
-    ["<asset>.sha256 differs", { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: `${sha("x")} *axolotlsay-installer.sh\n` }] }, "CHECKSUM_MISMATCH"],
-    ["<asset>.sha256 is an HTML page: not a checksum file", { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: "<html>nope</html>" }] }, "DOWNLOAD_FAILED"],
-    ["sha256.sum is an HTML page: not a checksum file", { installerDigest: null, extraAssets: [{ name: "sha256.sum", body: "<!DOCTYPE html><html>Not Found</html>" }] }, "DOWNLOAD_FAILED"],
-    ["digest matches but sha256.sum differs: every source is checked", { extraAssets: [{ name: "sha256.sum", body: `${sha("x")} *axolotlsay-installer.sh\n` }] }, "CHECKSUM_MISMATCH"],
+    [
+      "<asset>.sha256 matches",
+      { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: `${sha(script)} *axolotlsay-installer.sh\n\n` }] },
+      "verified",
+    ],
+    [
+      "<asset>.sha256 differs",
+      { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: `${sha("x")} *axolotlsay-installer.sh\n` }] },
+      "CHECKSUM_MISMATCH",
+    ],
+    [
+      "<asset>.sha256 is an HTML page: not a checksum file",
+      { installerDigest: null, extraAssets: [{ name: "axolotlsay-installer.sh.sha256", body: "<html>nope</html>" }] },
+      "DOWNLOAD_FAILED",
+    ],
+    [
+      "sha256.sum is an HTML page: not a checksum file",
+      { installerDigest: null, extraAssets: [{ name: "sha256.sum", body: "<!DOCTYPE html><html>Not Found</html>" }] },
+      "DOWNLOAD_FAILED",
+    ],
+    [
+      "digest matches but sha256.sum differs: every source is checked",
+      { extraAssets: [{ name: "sha256.sum", body: `${sha("x")} *axolotlsay-installer.sh\n` }] },
+      "CHECKSUM_MISMATCH",
+    ],
     ["digest and sha256.sum both match", { extraAssets: [{ name: "sha256.sum", body: `${sha(script)} *axolotlsay-installer.sh\n` }] }, "verified"],
-    ["sha256.sum lists it", { installerDigest: null, extraAssets: [{ name: "sha256.sum", body: `${sha("a")} *other\n${sha(script)} *axolotlsay-installer.sh\n` }] }, "verified"],
+    [
+      "sha256.sum lists it",
+      { installerDigest: null, extraAssets: [{ name: "sha256.sum", body: `${sha("a")} *other\n${sha(script)} *axolotlsay-installer.sh\n` }] },
+      "verified",
+    ],
     ["sha256.sum without it: unverified", { installerDigest: null, extraAssets: [{ name: "sha256.sum", body: `${sha("a")} *other\n` }] }, "unverified"],
     ["no checksum anywhere: unverified", { installerDigest: null }, "unverified"],
     ["an HTML page", { installerBody: "<html><body>rate limited</body></html>", installerDigest: null }, "DOWNLOAD_FAILED"],

@@ -6,15 +6,29 @@ import { startFakeGithub } from "../helpers/fake-github.js";
 
 describe("httpSettingsFor", () => {
   it("the token only for the API origin the environment chose, the cache under upkeep's cache dir", () => {
-    const config = resolveConfig({ app: "axolotlsay", cacheDir: "/c", env: { HOME: "/h", AXOLOTLSAY_GITHUB_TOKEN: "ghp_x", AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "https://ghe.example" } });
-    expect(httpSettingsFor(config)).toMatchObject({ apiOrigin: "https://ghe.example/api/v3", token: "ghp_x", cacheDir: "/c/http", attempts: 3, timeoutMs: 30_000 });
+    const config = resolveConfig({
+      app: "axolotlsay",
+      cacheDir: "/c",
+      env: { HOME: "/h", AXOLOTLSAY_GITHUB_TOKEN: "ghp_x", AXOLOTLSAY_INSTALLER_GHE_BASE_URL: "https://ghe.example" },
+    });
+    expect(httpSettingsFor(config)).toMatchObject({
+      apiOrigin: "https://ghe.example/api/v3",
+      token: "ghp_x",
+      cacheDir: "/c/http",
+      attempts: 3,
+      timeoutMs: 30_000,
+    });
   });
 });
 
 describe("withHttp", () => {
   it("creates no client for a run that makes no request", async () => {
     // A bad base would throw when the client is created: it never is.
-    const config = resolveConfig({ app: "x", env: { HOME: "/h", X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } }, undefined, { githubBase: "when-used" });
+    const config = resolveConfig(
+      { app: "x", env: { HOME: "/h", X_INSTALLER_GHE_BASE_URL: "https://a", X_INSTALLER_GITHUB_BASE_URL: "https://b" } },
+      undefined,
+      { githubBase: "when-used" },
+    );
     await expect(withHttp(config, async () => "done")).resolves.toBe("done");
   });
 

@@ -16,12 +16,19 @@ describe("preflight", () => {
   });
 
   // [directory, manager]
-  for (const [dir, manager] of [["/usr", "your system's package manager"], ["/nix/store/abc-axolotlsay", "Nix"], ["/snap/axolotlsay/1", "snap"]]) {
+  for (const [dir, manager] of [
+    ["/usr", "your system's package manager"],
+    ["/nix/store/abc-axolotlsay", "Nix"],
+    ["/snap/axolotlsay/1", "snap"],
+  ]) {
     it(`MANAGED_PREFIX for ${dir}`, async () => {
       const app = installedApp({ receipt: { install_prefix: dir } });
       const config = resolveConfig({ app: "axolotlsay", env: app.env });
       const loaded = await readReceipt(config);
-      await expect(preflight(config, loaded, await locate(config, loaded))).rejects.toMatchObject({ code: "MANAGED_PREFIX", message: expect.stringContaining(manager!) });
+      await expect(preflight(config, loaded, await locate(config, loaded))).rejects.toMatchObject({
+        code: "MANAGED_PREFIX",
+        message: expect.stringContaining(manager!),
+      });
     });
   }
 });

@@ -8,7 +8,8 @@ import { configHomeFor, selectRelease } from "../../src/update/select.js";
 import type { Warning } from "../../src/types.js";
 import { makeWorld } from "../helpers/world.js";
 
-const world = (o: { version?: string; env?: Record<string, string> } = {}) => makeWorld({ installed: o.version ?? "1.0.0", env: o.env ?? {}, secrets: false, alias: false });
+const world = (o: { version?: string; env?: Record<string, string> } = {}) =>
+  makeWorld({ installed: o.version ?? "1.0.0", env: o.env ?? {}, secrets: false, alias: false });
 
 describe("selectRelease", () => {
   it("finds the latest release and plans its installer, with the token for GitHub only", async () => {
@@ -42,7 +43,10 @@ describe("selectRelease", () => {
 
 describe("configHomeFor", () => {
   const platform = "linux" as const;
-  const vars = (xdgConfigHome: string | undefined) => ({ receiptVars: { workingDir: false, configPath: undefined, xdgConfigHome, localAppData: undefined }, platform });
+  const vars = (xdgConfigHome: string | undefined) => ({
+    receiptVars: { workingDir: false, configPath: undefined, xdgConfigHome, localAppData: undefined },
+    platform,
+  });
   const loaded = { path: path.join("/home/u/.config", "axolotlsay", "axolotlsay-receipt.json"), standardLocation: true };
   it("pins XDG_CONFIG_HOME to the receipt's config directory when it points elsewhere", () => {
     expect(configHomeFor(vars("/xdg"), loaded)).toBe("/home/u/.config");

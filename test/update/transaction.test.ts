@@ -9,7 +9,19 @@
 //   not check a previous install (there is none to keep).
 // The counts printed are of cases whose check actually ran to the end, not of cases started.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -103,7 +115,13 @@ type Row = {
 };
 
 const rows: Row[] = [
-  { name: "installer exits 1", release: { prelude: "echo 'disk full' >&2; exit 1" }, code: "INSTALLER_FAILED", message: "exited with status 1", restored: true },
+  {
+    name: "installer exits 1",
+    release: { prelude: "echo 'disk full' >&2; exit 1" },
+    code: "INSTALLER_FAILED",
+    message: "exited with status 1",
+    restored: true,
+  },
   {
     name: "installer exits 1 after deleting the binaries",
     release: { beforeReceipt: 'rm -f "$bindir/axolotlsay" "$bindir/axo" "$bindir/axolotlsay-update"; exit 1' },
@@ -111,8 +129,20 @@ const rows: Row[] = [
     message: "exited with status 1",
     restored: true,
   },
-  { name: "installer killed by SIGKILL midway", release: { beforeReceipt: "kill -9 $$" }, code: "INSTALLER_FAILED", message: "was killed by SIGKILL", restored: true },
-  { name: "installer exits 0 but installs nothing", release: { installerBody: "#!/bin/sh\nexit 0\n" }, code: "VERIFY_FAILED", message: "still says version 1.0.0, not 2.0.0", restored: true },
+  {
+    name: "installer killed by SIGKILL midway",
+    release: { beforeReceipt: "kill -9 $$" },
+    code: "INSTALLER_FAILED",
+    message: "was killed by SIGKILL",
+    restored: true,
+  },
+  {
+    name: "installer exits 0 but installs nothing",
+    release: { installerBody: "#!/bin/sh\nexit 0\n" },
+    code: "VERIFY_FAILED",
+    message: "still says version 1.0.0, not 2.0.0",
+    restored: true,
+  },
   {
     name: "installer exits 0 but writes a garbage receipt",
     release: { beforeReceipt: 'mkdir -p "$HOME/.config/axolotlsay"; echo "{garbage" > "$HOME/.config/axolotlsay/axolotlsay-receipt.json"; exit 0' },
@@ -129,7 +159,7 @@ const rows: Row[] = [
   },
   {
     name: "installer installs a binary that cannot execute",
-    release: { beforeReceipt: "printf '\\177ELF garbage' > \"$bindir/axolotlsay\"; chmod 755 \"$bindir/axolotlsay\"" },
+    release: { beforeReceipt: 'printf \'\\177ELF garbage\' > "$bindir/axolotlsay"; chmod 755 "$bindir/axolotlsay"' },
     code: "VERIFY_FAILED",
     message: "cannot be executed",
     restored: true,
@@ -152,7 +182,13 @@ const rows: Row[] = [
     message: "the new axolotlsay-update does not run",
     restored: true,
   },
-  { name: "the shell to run the installer is missing", env: { PATH: "/nonexistent" }, code: "INSTALLER_FAILED", message: "could not be started (ENOENT)", restored: true },
+  {
+    name: "the shell to run the installer is missing",
+    env: { PATH: "/nonexistent" },
+    code: "INSTALLER_FAILED",
+    message: "could not be started (ENOENT)",
+    restored: true,
+  },
   {
     name: "prefix under a package-manager path",
     setup: (w) => {
@@ -184,7 +220,10 @@ describe("fault suite", () => {
         const r = await runCliWith({ argv: ["--json"], env: w.env, invokedAs: "/opt/homebrew/bin/axolotlsay-update" });
         assertFailure(r, row);
         expect(r.json?.error.hint).toBe("Update it with brew upgrade axolotlsay.");
-        expect(w.gh.log.filter((l) => l.server === "download"), "downloaded").toEqual([]);
+        expect(
+          w.gh.log.filter((l) => l.server === "download"),
+          "downloaded",
+        ).toEqual([]);
         expect(tree(w.app.home), "the temp HOME changed").toEqual(home);
         expectIntact(w);
         return;
@@ -209,7 +248,10 @@ describe("fault suite", () => {
     const w = await world();
     const dead = deadPid();
     mkdirSync(path.join(w.cache, "locks"), { recursive: true });
-    writeFileSync(path.join(w.cache, "locks", "axolotlsay.lock"), formatLock({ pid: dead, host: os.hostname(), started: Date.now() - 5000, app: "axolotlsay", version: "0.1.0" }));
+    writeFileSync(
+      path.join(w.cache, "locks", "axolotlsay.lock"),
+      formatLock({ pid: dead, host: os.hostname(), started: Date.now() - 5000, app: "axolotlsay", version: "0.1.0" }),
+    );
     const r = await w.run(["--json"]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.json?.result).toBe("updated");
@@ -230,7 +272,10 @@ describe("fault suite", () => {
     process.kill(written(), "SIGKILL");
     await closed;
     expect(spawnSync(path.join(w.app.bin, "axolotlsay"), { encoding: "utf8" }).stdout, "the kill left a half-done install").toBe("axolotlsay 2.0.0\n");
-    expect(readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")), "the journal was left behind").toHaveLength(1);
+    expect(
+      readdirSync(w.app.bin).filter((f) => f.includes("upkeep-backup")),
+      "the journal was left behind",
+    ).toHaveLength(1);
     const r = await w.run(["--json", "--check"]);
     expect(r.code).toBe(100); // --check changes nothing, not even a recovery
     const up = await w.run(["--json"]);

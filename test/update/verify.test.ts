@@ -24,7 +24,12 @@ function installed(o: { version?: string; files?: Record<string, [string, number
   writeFileSync(receiptPath, o.receiptText ?? JSON.stringify(makeReceipt({ version: o.version ?? "2.0.0", install_prefix: path.join(home, ".cargo") })));
   const env = { HOME: home, PATH: "/usr/bin:/bin" };
   const config = resolveConfig({ app: "axolotlsay", env });
-  const loaded = { path: receiptPath, receipt: parseReceipt(JSON.stringify(makeReceipt()), { file: receiptPath, app: "axolotlsay" }).receipt, repairs: [], standardLocation: true };
+  const loaded = {
+    path: receiptPath,
+    receipt: parseReceipt(JSON.stringify(makeReceipt()), { file: receiptPath, app: "axolotlsay" }).receipt,
+    repairs: [],
+    standardLocation: true,
+  };
   const warnings: Warning[] = [];
   const verify = (expectUpdater = true) =>
     verifyInstall({ config, loaded, release, binDir: bin, updaterPath: path.join(bin, "axolotlsay-update"), expectUpdater, env }, warnings);
@@ -43,10 +48,22 @@ describe("verifyInstall", () => {
     ["the receipt still names the old version", { version: "1.0.0" }, "still says version 1.0.0, not 2.0.0"],
     ["the receipt is garbage", { receiptText: "{garbage" }, "unreadable receipt"],
     ["a listed binary is missing", { files: { "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } }, "axolotlsay is missing or not executable"],
-    ["a binary is not executable", { files: { axolotlsay: ["#!/bin/sh\n", 0o644], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } }, "missing or not executable"],
-    ["a binary cannot execute", { files: { axolotlsay: ["\u007fELF garbage", 0o755], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } }, "cannot be executed"],
+    [
+      "a binary is not executable",
+      { files: { axolotlsay: ["#!/bin/sh\n", 0o644], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } },
+      "missing or not executable",
+    ],
+    [
+      "a binary cannot execute",
+      { files: { axolotlsay: ["\u007fELF garbage", 0o755], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } },
+      "cannot be executed",
+    ],
     ["the updater is gone", { files: { axolotlsay: ['#!/bin/sh\necho "axolotlsay 2.0.0"\n', 0o755] } }, "axolotlsay-update is gone"],
-    ["the updater does not run", { files: { axolotlsay: ['#!/bin/sh\necho "axolotlsay 2.0.0"\n', 0o755], "axolotlsay-update": ["#!/bin/sh\nexit 3\n", 0o755] } }, "does not run"],
+    [
+      "the updater does not run",
+      { files: { axolotlsay: ['#!/bin/sh\necho "axolotlsay 2.0.0"\n', 0o755], "axolotlsay-update": ["#!/bin/sh\nexit 3\n", 0o755] } },
+      "does not run",
+    ],
   ];
   for (const [label, setup, message] of failures) {
     it(`VERIFY_FAILED when ${label}`, async () => {
@@ -61,7 +78,9 @@ describe("verifyInstall", () => {
   });
 
   it("warns, without failing, when a binary has no --version", async () => {
-    const w = installed({ files: { axolotlsay: ["#!/bin/sh\necho 'no such flag' >&2; exit 2\n", 0o755], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] } });
+    const w = installed({
+      files: { axolotlsay: ["#!/bin/sh\necho 'no such flag' >&2; exit 2\n", 0o755], "axolotlsay-update": ["#!/bin/sh\necho upkeep 1\n", 0o755] },
+    });
     await w.verify();
     expect(w.warnings.map((x) => x.code)).toEqual(["VERSION_UNCONFIRMED"]);
   });

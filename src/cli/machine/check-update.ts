@@ -25,12 +25,28 @@ export async function checkOrUpdate(
       if (flags.signal?.aborted) throw new UpdaterError("INTERRUPTED", `Interrupted before ${app} was started; nothing was changed for it.`);
       if (command === "check") {
         const r = await checkForUpdate(base(app));
-        Object.assign(o, { app: r.app, result: r.updateAvailable ? "update_available" : "up_to_date", oldVersion: r.currentVersion, newVersion: r.release.version, tag: r.release.tag, installPrefix: r.installPrefix, warnings: r.warnings });
+        Object.assign(o, {
+          app: r.app,
+          result: r.updateAvailable ? "update_available" : "up_to_date",
+          oldVersion: r.currentVersion,
+          newVersion: r.release.version,
+          tag: r.release.tag,
+          installPrefix: r.installPrefix,
+          warnings: r.warnings,
+        });
       } else {
         // The installer's output is redacted by `out`; under --json it is not shown (no human lines).
         const options = base(app);
         const r = await update({ ...options, hooks: { ...options.hooks, ...(quiet || json ? {} : { installerOutput: (t: string) => out.stderr(t) }) } });
-        Object.assign(o, { app: r.app, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag, installPrefix: r.installPrefix, warnings: r.warnings });
+        Object.assign(o, {
+          app: r.app,
+          result: r.result,
+          oldVersion: r.oldVersion,
+          newVersion: r.newVersion,
+          tag: r.tag,
+          installPrefix: r.installPrefix,
+          warnings: r.warnings,
+        });
       }
     } catch (caught) {
       // Redacted by `out` as it is printed.

@@ -45,7 +45,13 @@ export async function doctor(host: Host, out: MachineOutput, json: boolean, apps
         const env = Object.fromEntries(Object.entries(host.env).filter((e): e is [string, string] => e[1] !== undefined));
         const v = await probe(where.updaterPath, ["-V"], env, 10_000);
         const help = v.exitCode === 0 ? v : await probe(where.updaterPath, ["--help"], env, 10_000);
-        add("updater", help.exitCode === 0 ? "ok" : "fail", help.exitCode === 0 ? `${where.updaterPath} runs (${v.exitCode === 0 ? v.output.trim() : "another updater"})` : `${where.updaterPath} does not run (${help.cannotRun ?? `exit status ${help.exitCode}`})`);
+        add(
+          "updater",
+          help.exitCode === 0 ? "ok" : "fail",
+          help.exitCode === 0
+            ? `${where.updaterPath} runs (${v.exitCode === 0 ? v.output.trim() : "another updater"})`
+            : `${where.updaterPath} does not run (${help.cannotRun ?? `exit status ${help.exitCode}`})`,
+        );
       }
       const shadows = shadowWarnings(config, where.binDir, loaded.receipt.binaries);
       add("path", shadows.length ? "warn" : "ok", shadows.length ? shadows.map((s) => s.message).join(" ") : `${where.binDir} is not shadowed on PATH`);
@@ -66,7 +72,13 @@ export async function doctor(host: Host, out: MachineOutput, json: boolean, apps
     reports.push({ outcome, checks });
   }
   if (json) {
-    out.json(machineDocument("doctor", reports.map((r) => ({ ...outcomeJson(r.outcome), checks: r.checks })), null));
+    out.json(
+      machineDocument(
+        "doctor",
+        reports.map((r) => ({ ...outcomeJson(r.outcome), checks: r.checks })),
+        null,
+      ),
+    );
   } else {
     for (const r of reports) {
       out.stdout(`${r.outcome.app}: ${r.outcome.result === "ok" ? "ok" : "PROBLEMS"}\n`);
@@ -90,7 +102,10 @@ async function tokenStatus(config: Config): Promise<[Check["status"], string]> {
   const http = await createHttp({ ...httpSettingsFor(config), attempts: 1, cacheDir: undefined, verbose: undefined });
   try {
     const res = await http.get(`${api}/rate_limit`, { accept: "application/vnd.github+json" });
-    const core = res.status === 200 ? (JSON.parse(res.body.toString("utf8")) as { resources?: { core?: { limit: number; remaining: number } } }).resources?.core : undefined;
+    const core =
+      res.status === 200
+        ? (JSON.parse(res.body.toString("utf8")) as { resources?: { core?: { limit: number; remaining: number } } }).resources?.core
+        : undefined;
     const who = from ? `from ${from}` : "none";
     if (res.status === 401) return ["fail", `the token ${who} is rejected by GitHub (401)`];
     if (!core) return ["ok", `${who}; rate limit unknown (${res.status})`];

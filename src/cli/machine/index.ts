@@ -17,7 +17,11 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
   // Everything printed passes through here, so no token or proxy password is ever shown: the secrets of
   // every app (each may have its own <APP>_GITHUB_TOKEN), added as they become known.
   const secrets = new Set(secretsToRedact(undefined, undefined, host.env));
-  const hide = (text: string): string => redact(text, [...secrets].sort((a, b) => b.length - a.length));
+  const hide = (text: string): string =>
+    redact(
+      text,
+      [...secrets].sort((a, b) => b.length - a.length),
+    );
   const out: MachineOutput = {
     stdout: (text) => raw.stdout(hide(text)),
     stderr: (text) => raw.stderr(hide(text)),
@@ -74,7 +78,9 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
     const found = fromEnv.receiptDir !== undefined ? await appsWithReceiptFiles(fromEnv.receiptDir) : await appsWithReceipts(fromEnv.receiptRoots);
     const unknown = args.apps.filter((a) => !found.includes(a));
     if (unknown.length) {
-      throw new UpdaterError("RECEIPT_NOT_FOUND", `No install receipt for ${unknown.join(", ")} (found: ${found.join(", ") || "none"}).`, { hint: "Run upkeep list to see the apps." });
+      throw new UpdaterError("RECEIPT_NOT_FOUND", `No install receipt for ${unknown.join(", ")} (found: ${found.join(", ") || "none"}).`, {
+        hint: "Run upkeep list to see the apps.",
+      });
     }
     const apps = args.apps.length ? args.apps : found;
     if (!args.apps.length) apps.forEach(judge);
@@ -85,7 +91,14 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
   }
 }
 
-async function dispatch(command: Command, host: Host, out: MachineOutput, args: MachineArgs, apps: readonly string[], base: (app: string) => UpdaterOptions): Promise<number> {
+async function dispatch(
+  command: Command,
+  host: Host,
+  out: MachineOutput,
+  args: MachineArgs,
+  apps: readonly string[],
+  base: (app: string) => UpdaterOptions,
+): Promise<number> {
   switch (command) {
     case "list":
       return (await import("./list.js")).list(host, out, args.json, apps);

@@ -41,7 +41,13 @@ export async function list(host: Host, out: MachineOutput, json: boolean, apps: 
     rows.push(row);
   }
   if (json) {
-    out.json(machineDocument("list", rows.map((r) => ({ ...outcomeJson(r), source: r.source, receipt: r.receipt, updater: r.updater })), null));
+    out.json(
+      machineDocument(
+        "list",
+        rows.map((r) => ({ ...outcomeJson(r), source: r.source, receipt: r.receipt, updater: r.updater })),
+        null,
+      ),
+    );
   } else if (rows.length === 0) {
     out.stderr("No apps with an install receipt were found for this user.\n");
   } else {

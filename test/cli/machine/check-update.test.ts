@@ -29,7 +29,15 @@ describe("upkeep check / update", () => {
     expect(r.json?.ok).toBe(false);
     const [a, b] = r.json?.results ?? [];
     expect(a).toMatchObject({ app: "axolotlsay", result: "updated", new_version: "2.0.0" });
-    expect(b).toMatchObject({ app: "otherapp", result: "failed", old_version: "4.0.0", new_version: "5.0.0", tag: "v5.0.0", install_prefix: w.a.prefix, error: { code: "INSTALLER_FAILED" } });
+    expect(b).toMatchObject({
+      app: "otherapp",
+      result: "failed",
+      old_version: "4.0.0",
+      new_version: "5.0.0",
+      tag: "v5.0.0",
+      install_prefix: w.a.prefix,
+      error: { code: "INSTALLER_FAILED" },
+    });
     expect(b.error.message).toContain("Restored otherapp 4.0.0");
     expect(b.error.restored?.length).toBeGreaterThan(0);
     expect(w.version("axolotlsay")).toBe("axolotlsay 2.0.0");
@@ -108,9 +116,18 @@ describe("upkeep check / update", () => {
 
   it("a bad setting of one app is USAGE (exit 2) for the run, before any app is touched", async () => {
     const w = await world();
-    const r = await runCliWith({ argv: ["update", "--all", "--json"], env: { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: "not a url" }, invokedAs: "/usr/local/bin/upkeep" });
+    const r = await runCliWith({
+      argv: ["update", "--all", "--json"],
+      env: { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: "not a url" },
+      invokedAs: "/usr/local/bin/upkeep",
+    });
     expect(r.code).toBe(2);
-    expect(r.json).toMatchObject({ command: "update", results: [], ok: false, error: { code: "USAGE", message: expect.stringContaining("OTHERAPP_INSTALLER_GHE_BASE_URL") } });
+    expect(r.json).toMatchObject({
+      command: "update",
+      results: [],
+      ok: false,
+      error: { code: "USAGE", message: expect.stringContaining("OTHERAPP_INSTALLER_GHE_BASE_URL") },
+    });
     expect([...w.ghA.log, ...w.ghB.log]).toEqual([]);
     expect(w.version("axolotlsay")).toBe("axolotlsay 1.0.0");
   });

@@ -7,7 +7,9 @@ import { machineWorld as world } from "../../helpers/machine.js";
 
 describe("upkeep (machine-wide)", () => {
   it("update redacts the installer's output and every message: each app's own <APP>_GITHUB_TOKEN and proxy passwords", async () => {
-    const w = await world({ otherPrelude: 'echo "installer-says $OTHERAPP_GITHUB_TOKEN proxy ${HTTPS_PROXY#*:*:}"; echo "failing with $OTHERAPP_GITHUB_TOKEN" >&2; exit 5' });
+    const w = await world({
+      otherPrelude: 'echo "installer-says $OTHERAPP_GITHUB_TOKEN proxy ${HTTPS_PROXY#*:*:}"; echo "failing with $OTHERAPP_GITHUB_TOKEN" >&2; exit 5',
+    });
     const env = { ...w.env, OTHERAPP_GITHUB_TOKEN: "ghp_other_app_secret", HTTPS_PROXY: "http://u:pr0xy-pass@127.0.0.1:9", NO_PROXY: "127.0.0.1" };
     const text = await runCliWith({ argv: ["update", "otherapp"], env, invokedAs: "/usr/local/bin/upkeep" });
     expect(text.code).toBe(1);

@@ -18,7 +18,14 @@ describe("upkeep list", () => {
       ok: true,
       error: null,
       results: [
-        { app: "axolotlsay", old_version: "1.0.0", ...common, source: "github axodotdev/axolotlsay", receipt: w.a.receiptPath, updater: path.join(w.a.bin, "axolotlsay-update") },
+        {
+          app: "axolotlsay",
+          old_version: "1.0.0",
+          ...common,
+          source: "github axodotdev/axolotlsay",
+          receipt: w.a.receiptPath,
+          updater: path.join(w.a.bin, "axolotlsay-update"),
+        },
         { app: "otherapp", old_version: "4.0.0", ...common, source: "github axodotdev/otherapp", receipt: w.b.receiptPath, updater: null },
       ],
     });
@@ -35,7 +42,12 @@ describe("upkeep list", () => {
     renameSync(w.b.receiptPath, path.join(conf, "otherapp-receipt.json"));
     const byPath = await runCliWith({ argv: ["list", "--json"], env: { ...w.env, AXOUPDATER_CONFIG_PATH: conf }, invokedAs: "/usr/local/bin/upkeep" });
     expect(byPath.json?.results.map((x: { app: string; result: string }) => [x.app, x.result])).toEqual([["otherapp", "installed"]]);
-    const byCwd = await runCliWith({ argv: ["check", "--json"], env: { ...w.env, AXOUPDATER_CONFIG_WORKING_DIR: "1" }, cwd: conf, invokedAs: "/usr/local/bin/upkeep" });
+    const byCwd = await runCliWith({
+      argv: ["check", "--json"],
+      env: { ...w.env, AXOUPDATER_CONFIG_WORKING_DIR: "1" },
+      cwd: conf,
+      invokedAs: "/usr/local/bin/upkeep",
+    });
     expect(byCwd.json?.results.map((x: { app: string; new_version: string }) => [x.app, x.new_version])).toEqual([["otherapp", "5.0.0"]]);
     const standard = await w.upkeep(["list", "--json"]);
     expect(standard.json?.results.map((x: { app: string }) => x.app)).toEqual(["axolotlsay"]);
@@ -43,7 +55,11 @@ describe("upkeep list", () => {
 
   it("a bad GitHub base does not stop list (it needs no GitHub)", async () => {
     const w = await world();
-    const r = await runCliWith({ argv: ["list", "--json"], env: { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: "not a url" }, invokedAs: "/usr/local/bin/upkeep" });
+    const r = await runCliWith({
+      argv: ["list", "--json"],
+      env: { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: "not a url" },
+      invokedAs: "/usr/local/bin/upkeep",
+    });
     expect(r.code).toBe(0);
     expect(r.json?.results).toHaveLength(2);
   });
