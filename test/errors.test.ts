@@ -20,8 +20,8 @@ describe("errors", () => {
     expect(toUpdaterError(ours)).toBe(ours);
     expect(toUpdaterError(new TypeError("boom"))).toMatchObject({ code: "INTERNAL", message: "Unexpected error: boom" });
   });
-  it("every code is documented in the README with its exit status", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  it("every code is documented in docs/reference.md with its exit status", () => {
+    const readme = readFileSync(new URL("../docs/reference.md", import.meta.url), "utf8");
     for (const code of ERROR_CODES) expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${exitCodeFor(code)} \\|`));
   });
   it("VERSION matches package.json", () => {
