@@ -7,7 +7,7 @@ import { helpText } from "./help.js";
 import { jitter } from "./jitter.js";
 import type { Output } from "./output.js";
 import { createSpinner } from "./progress.js";
-import { appDocument, emptyOutcome, failOutcome, outcomeExitCode, outcomeText, type Outcome } from "./report.js";
+import { appDocument, emptyOutcome, failOutcome, outcomeExitCode, outcomeText, succeeded, type Outcome } from "./report.js";
 
 /**
  * The `<app>-update` command line: arguments → library call → messages and exit status. Human text goes
@@ -84,30 +84,8 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
     const executablePath = await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, fromEnv.path, host.platform);
     // Loaded only once there is work to do: --help, -V and usage errors stay fast.
     const { checkForUpdate, update } = await import("../update/index.js");
-    if (args.check) {
-      const r = await checkForUpdate({ ...options, executablePath });
-      Object.assign(outcome, {
-        // The receipt's own spelling of the name (Windows matches AXOLOTLSAY-UPDATE.EXE in any case).
-        app: r.app,
-        result: r.updateAvailable ? "update_available" : "up_to_date",
-        oldVersion: r.currentVersion,
-        newVersion: r.release.version,
-        tag: r.release.tag,
-        installPrefix: r.installPrefix,
-        warnings: r.warnings,
-      });
-    } else {
-      const r = await update({ ...options, executablePath });
-      Object.assign(outcome, {
-        app: r.app,
-        result: r.result,
-        oldVersion: r.oldVersion,
-        newVersion: r.newVersion,
-        tag: r.tag,
-        installPrefix: r.installPrefix,
-        warnings: r.warnings,
-      });
-    }
+    const r = args.check ? await checkForUpdate({ ...options, executablePath }) : await update({ ...options, executablePath });
+    Object.assign(outcome, succeeded(r));
   } catch (caught) {
     failOutcome(outcome, caught, secrets);
   }

@@ -1,7 +1,7 @@
 // Output rendering for people and scripts: the closing lines, the JSON documents and the exit status of a run.
 import { redact } from "../core/redact.js";
 import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError } from "../errors.js";
-import type { Warning } from "../types.js";
+import type { CheckResult, UpdateResult, Warning } from "../types.js";
 
 /** The `schema` of every JSON document either front door prints. */
 export const SCHEMA = "upkeep/1";
@@ -84,6 +84,24 @@ export function failOutcome(o: Outcome, caught: unknown, secrets: readonly strin
   o.tag = known.tag ?? o.tag;
   o.installPrefix = known.installPrefix ?? o.installPrefix;
   return o;
+}
+
+/**
+ * The outcome of a finished check or update, for both front doors. `app` is the receipt's own spelling
+ * of the name (Windows matches AXOLOTLSAY-UPDATE.EXE in any case).
+ */
+export function succeeded(r: CheckResult | UpdateResult): Partial<Outcome> {
+  const common = { app: r.app, installPrefix: r.installPrefix, warnings: r.warnings };
+  if ("release" in r) {
+    return {
+      ...common,
+      result: r.updateAvailable ? "update_available" : "up_to_date",
+      oldVersion: r.currentVersion,
+      newVersion: r.release.version,
+      tag: r.release.tag,
+    };
+  }
+  return { ...common, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag };
 }
 
 /** Exit status: 0 done or nothing to do, 100 when `--check` found an update, else the error's class. */

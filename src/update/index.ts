@@ -24,15 +24,21 @@ export async function loadReceipt(options: UpdaterOptions = {}): Promise<LoadedR
   return readReceipt(resolveConfig(options));
 }
 
+// The receipt and where the app lives, remembered in `known` for a failure's report.
+async function found(config: Config, known: Known): Promise<{ loaded: LoadedReceipt; where: Location }> {
+  const loaded = await readReceipt(config);
+  known.oldVersion = loaded.receipt.version;
+  const where = await locate(config, loaded);
+  Object.assign(known, { installPrefix: where.installRoot, warnings: where.warnings });
+  return { loaded, where };
+}
+
 /** Looks up the release the request selects and says whether it is an update; changes nothing. */
 export async function checkForUpdate(options: UpdaterOptions = {}): Promise<CheckResult> {
   const config = resolveConfig(options);
   const known: Known = {};
   return withHttp<CheckResult>(config, async (http) => {
-    const loaded = await readReceipt(config);
-    known.oldVersion = loaded.receipt.version;
-    const where = await locate(config, loaded);
-    Object.assign(known, { installPrefix: where.installRoot, warnings: where.warnings });
+    const { loaded, where } = await found(config, known);
     const s = await selectRelease(config, http, loaded, where.warnings);
     where.warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
     return {
@@ -56,11 +62,10 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
   const config = resolveConfig(options);
   const known: Known = {};
   return withHttp<UpdateResult>(config, async (http) => {
-    let loaded = await readReceipt(config);
-    known.oldVersion = loaded.receipt.version;
-    const where = await locate(config, loaded);
+    const first = await found(config, known);
+    let loaded = first.loaded;
+    const where = first.where;
     const { warnings } = where;
-    Object.assign(known, { installPrefix: where.installRoot, warnings });
     await preflight(config, loaded, where);
     const lock = await takeLock(config);
     try {

@@ -2,7 +2,7 @@ import type { UpdaterOptions } from "../../config.js";
 import { UpdaterError } from "../../errors.js";
 import { checkForUpdate, update } from "../../update/index.js";
 import type { MachineOutput } from "../output.js";
-import { emptyOutcome, failOutcome, machineDocument, outcomeJson, outcomesExitCode, outcomeText, type Outcome } from "../report.js";
+import { emptyOutcome, failOutcome, machineDocument, outcomeJson, outcomesExitCode, outcomeText, succeeded, type Outcome } from "../report.js";
 
 /**
  * `upkeep check` and `upkeep update`: each app in turn (each update takes its own lock), one failure not
@@ -24,29 +24,12 @@ export async function checkOrUpdate(
     try {
       if (flags.signal?.aborted) throw new UpdaterError("INTERRUPTED", `Interrupted before ${app} was started; nothing was changed for it.`);
       if (command === "check") {
-        const r = await checkForUpdate(base(app));
-        Object.assign(o, {
-          app: r.app,
-          result: r.updateAvailable ? "update_available" : "up_to_date",
-          oldVersion: r.currentVersion,
-          newVersion: r.release.version,
-          tag: r.release.tag,
-          installPrefix: r.installPrefix,
-          warnings: r.warnings,
-        });
+        Object.assign(o, succeeded(await checkForUpdate(base(app))));
       } else {
         // The installer's output is redacted by `out`; under --json it is not shown (no human lines).
         const options = base(app);
-        const r = await update({ ...options, hooks: { ...options.hooks, ...(quiet || json ? {} : { installerOutput: (t: string) => out.stderr(t) }) } });
-        Object.assign(o, {
-          app: r.app,
-          result: r.result,
-          oldVersion: r.oldVersion,
-          newVersion: r.newVersion,
-          tag: r.tag,
-          installPrefix: r.installPrefix,
-          warnings: r.warnings,
-        });
+        const hooks = { ...options.hooks, ...(quiet || json ? {} : { installerOutput: (t: string) => out.stderr(t) }) };
+        Object.assign(o, succeeded(await update({ ...options, hooks })));
       }
     } catch (caught) {
       // Redacted by `out` as it is printed.
