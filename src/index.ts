@@ -1,11 +1,13 @@
 export { checkForUpdate, loadReceipt, update } from "./update/index.js";
-export { UpdaterError, ERROR_CODES, WARNING_CODES, exitCodeFor, type ErrorCode, type WarningCode } from "./errors.js";
-export type { UpdaterOptions, UpdaterHooks } from "./config.js";
+export { UpdaterError, ERROR_CODES, WARNING_CODES, exitCodeFor, type ErrorCode, type UpdaterErrorOptions, type WarningCode } from "./errors.js";
+export type { Env, ProgressEvent, UpdaterOptions, UpdaterHooks } from "./config.js";
 export type {
   Asset,
   CheckResult,
   InstallReceipt,
   LoadedReceipt,
+  Platform,
+  ReceiptSource,
   Release,
   UpdateRequest,
   UpdateResult,

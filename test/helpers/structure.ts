@@ -361,7 +361,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = (() => {
 
 /** Test files that mirror no src file: suites about the whole (and tests of things outside src/). */
 export const NOT_MIRRORS = {
-  suites: ["test/structure.test.ts", "test/ci-skips.test.ts", "test/hostile.test.ts", "test/lint.test.ts"],
+  suites: ["test/structure.test.ts", "test/ci-skips.test.ts", "test/hostile.test.ts", "test/lint.test.ts", "test/exports.test.ts"],
   dirs: ["test/e2e/", "test/installers/", "test/examples/", "test/scripts/"],
 };
 
