@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  explain,
   versionMark,
   waitForFile,
   windowsStandin,
@@ -60,13 +61,18 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
     const ps = path.join(tmp, "ps");
     mkdirSync(ps);
     wine = new WinePrefix(tmp, winPath(ps));
-    // The prefix boots (wine's own processes) while the Windows programs are built or found in the cache.
-    const booted = wine.boot();
-    booted.catch(() => {});
-    upkeep = await windowsUpkeep();
-    standin = await windowsStandin();
+    // The prefix boots (wine's own processes) while the Windows programs are built or found in the cache,
+    // and copied here: what this file tests stays put whatever another run or build does to dist/.
+    // Both are waited for before a failure is thrown, so that afterAll never stops a prefix still booting.
+    const [booted, upkeepExe, standinExe] = await Promise.allSettled([
+      wine.boot(),
+      windowsUpkeep(path.join(tmp, "upkeep.exe")),
+      windowsStandin(path.join(tmp, "standin.exe")),
+    ]);
+    for (const r of [booted, upkeepExe, standinExe]) if (r.status === "rejected") throw r.reason;
+    upkeep = (upkeepExe as PromiseFulfilledResult<string>).value;
+    standin = (standinExe as PromiseFulfilledResult<string>).value;
     copyFileSync(standin, path.join(ps, "powershell.exe"));
-    await booted;
 
     // The mirror, on drive C: (so receipts and --source name it C:\mirror), schema upkeep-mirror/1.
     mirror = path.join(wine.driveC, "mirror");
@@ -89,6 +95,12 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
       releases.push({ tag: `v${v}`, version: v, prerelease: false, assets: [asset] });
     }
     writeFileSync(path.join(mirror, "releases.json"), JSON.stringify({ schema: "upkeep-mirror/1", app: APP, releases }));
+
+    // Both programs run here before any test does (the first Node programs of a fresh prefix), and a
+    // build that does not run fails here, saying so, rather than as some test's odd result.
+    const [app, self] = await Promise.all([wine.run(path.join(mirror, `v${OLD}`, `${APP}.exe`), ["--version"]), wine.run(upkeep, ["-V"])]);
+    expect(app.stdout.trim(), `the stand-in does not run under wine:\n${explain(app)}`).toBe(`${APP} ${OLD}`);
+    expect(self.stdout, `upkeep's Windows build does not run under wine:\n${explain(self)}`).toMatch(/^upkeep \d/);
   }, 240_000);
 
   afterAll(async () => {
@@ -127,16 +139,19 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
 
   async function runUpkeep(inst: Install, exe: string, args: string[], env: Record<string, string> = {}): Promise<JsonRun> {
     const r = await wine.run(exe, [...args, "--json"], { cwd: inst.dir, env: { UPKEEP_LOCK_WAIT: "3", ...env } });
+    let json: JsonRun["json"];
     try {
-      return { ...r, json: JSON.parse(r.stdout) };
+      json = JSON.parse(r.stdout);
     } catch {
-      throw new Error(`no JSON from ${path.basename(exe)} ${args.join(" ")} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      throw new Error(`no JSON from upkeep:\n${explain(r)}`);
     }
+    return { ...r, json };
   }
 
   /** What `<app>.exe --version` prints, run under wine. */
   async function appSays(inst: Install): Promise<string> {
     const r = await wine.run(path.join(inst.bin, `${APP}.exe`), ["--version"], { cwd: inst.dir });
+    expect(r.code, explain(r)).toBe(0);
     return r.stdout.trim();
   }
 
@@ -162,19 +177,29 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
    * for the marker, and kills upkeep, the stand-in installer and the app outright (SIGKILL: no cleanup).
    */
   async function killAt(inst: Install, point: string, how: "fault" | "hold"): Promise<void> {
+    expect(existsSync(inst.marker), "the marker is new").toBe(false);
     const env = { STANDIN_MARKER: winPath(inst.marker), ...(how === "hold" ? { UPKEEP_WINE_HOLD: point } : { STANDIN_FAULT: point }) };
     const p = wine.start(inst.updater, ["--json"], { cwd: inst.dir, env: { UPKEEP_LOCK_WAIT: "3", ...env } });
-    await waitForFile(inst.marker, p);
+    // The marker names the point: whatever wrote it is stopped exactly there.
+    const failure = await waitForFile(inst.marker, p, { content: `${point}\n` }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     const r = await p.kill();
-    expect(r.signal).toBe("SIGKILL");
     await wine.kill(/powershell\.exe|axolotlsay/i);
+    if (failure) throw failure;
+    // Killed, not ended: upkeep was still at the point when the marker appeared.
+    expect(r.signal, explain(r)).toBe("SIGKILL");
   }
 
   /** The run after a kill: recovers (RECOVERED), then finds 1.0.0 installed, which it was asked for. */
   async function recover(inst: Install, exe = path.join(inst.bin, `${APP}-update.exe`)): Promise<JsonRun> {
     const r = await runUpkeep(inst, exe, ["--version", OLD]);
-    expect(r.json, r.stderr).toMatchObject({ result: "up_to_date", error: null });
-    expect(r.json.warnings.map((w) => w.code)).toContain("RECOVERED");
+    expect(r.json, explain(r)).toMatchObject({ result: "up_to_date", error: null });
+    expect(
+      r.json.warnings.map((w) => w.code),
+      explain(r),
+    ).toContain("RECOVERED");
     expect(await appSays(inst)).toBe(`${APP} ${OLD}`);
     expect(onDisk(inst).receipt).toBe(OLD);
     return r;
@@ -186,43 +211,53 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
       cwd: inst.dir,
       env: { STANDIN_FAULT: "hang-verify", STANDIN_MARKER: winPath(inst.marker) },
     });
-    await waitForFile(inst.marker, app);
     const ps1 = path.join(mirror, `v${NEW}`, `${APP}-installer.ps1`);
-    const r = await wine.run("powershell.exe", ["-NoProfile", "-File", winPath(ps1)], {
-      cwd: inst.dir,
-      env: { AXOLOTLSAY_INSTALL_DIR: winPath(inst.bin), INSTALLER_DOWNLOAD_URL: "file:///C:/mirror/v2.0.0" },
-    });
-    await app.kill();
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/EBUSY|EPERM|EACCES/);
+    let run: WineRun | undefined;
+    let failure: unknown;
+    try {
+      // The marker is written by the running app itself: its image is mapped by then.
+      await waitForFile(inst.marker, app, { content: "hang-verify\n" });
+      run = await wine.run("powershell.exe", ["-NoProfile", "-File", winPath(ps1)], {
+        cwd: inst.dir,
+        env: { AXOLOTLSAY_INSTALL_DIR: winPath(inst.bin), INSTALLER_DOWNLOAD_URL: "file:///C:/mirror/v2.0.0" },
+      });
+    } catch (error) {
+      failure = error;
+    }
+    const a = await app.kill();
+    if (!run) throw failure;
+    // Still running while the installer copied: the copy met a running .exe.
+    expect(a.signal, explain(a)).toBe("SIGKILL");
+    expect(run.code, explain(run)).toBe(1);
+    expect(run.stderr, explain(run)).toMatch(/EBUSY|EPERM|EACCES/);
     expect(versionMark(path.join(inst.bin, `${APP}.exe`))).toBe(OLD);
   }, 60_000);
 
   it("updates: receipt in %LOCALAPPDATA%, the running updater moved aside, its .previous copy deleted by the next run", async () => {
     const inst = install();
     const r = await runUpkeep(inst, inst.updater, []);
-    expect(r.json, r.stderr).toMatchObject({ result: "updated", app: APP, new_version: NEW, error: null });
+    expect(r.json, explain(r)).toMatchObject({ result: "updated", app: APP, new_version: NEW, error: null });
     expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
     expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`], updater: NEW, receipt: NEW });
     // The copy that ran is the one moved aside (the old build, byte for byte).
     expect(readFileSync(previous(inst)[0]!).equals(readFileSync(upkeep))).toBe(true);
     const again = await runUpkeep(inst, inst.updater, []);
-    expect(again.json, again.stderr).toMatchObject({ result: "up_to_date", error: null });
+    expect(again.json, explain(again)).toMatchObject({ result: "up_to_date", error: null });
     expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
   }, 90_000);
 
   it("--source C:\\mirror is a directory (not a URL of scheme c:), and so is a receipt's mirror url C:\\mirror", async () => {
     const inst = install({ source: { app_name: APP, name: APP, owner: "nobody", release_type: "github" } });
     const r = await runUpkeep(inst, inst.updater, ["--check", "--source", "C:\\mirror"]);
-    expect(r.json, r.stderr).toMatchObject({ result: "update_available", new_version: NEW, error: null });
-    expect(r.code).toBe(100);
+    expect(r.json, explain(r)).toMatchObject({ result: "update_available", new_version: NEW, error: null });
+    expect(r.code, explain(r)).toBe(100);
   }, 60_000);
 
   it("AXOLOTLSAY-UPDATE.EXE: the app name matches the receipt in any case, and the receipt's own name is used from then on", async () => {
     const inst = install({ updaterName: "AXOLOTLSAY-UPDATE.EXE" });
     const r = await runUpkeep(inst, inst.updater, []);
     // The JSON names the app as its receipt does, not as the file was spelt.
-    expect(r.json, r.stderr).toMatchObject({ app: APP, result: "updated", new_version: NEW, error: null });
+    expect(r.json, explain(r)).toMatchObject({ app: APP, result: "updated", new_version: NEW, error: null });
     expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
     // The running file (same file as axolotlsay-update.exe, for Windows) was moved aside, not overwritten.
     expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`], updater: NEW, receipt: NEW });
@@ -235,8 +270,8 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
     it(`a failed update (${code}) is rolled back: the old app and updater are back, nothing left over`, async () => {
       const inst = install();
       const r = await runUpkeep(inst, inst.updater, [], { STANDIN_FAULT: fault });
-      expect(r.json.error?.code, r.stderr).toBe(code);
-      expect(r.json.error?.message).toContain(`Restored ${APP} ${OLD}`);
+      expect(r.json.error?.code, explain(r)).toBe(code);
+      expect(r.json.error?.message, explain(r)).toContain(`Restored ${APP} ${OLD}`);
       expect(await appSays(inst)).toBe(`${APP} ${OLD}`);
       expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}.exe`], updater: "old", receipt: OLD });
       expect(readFileSync(inst.updater).equals(readFileSync(upkeep))).toBe(true);
@@ -261,7 +296,8 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
     await recover(inst, previous(inst)[0]);
     expect(readFileSync(inst.updater).equals(readFileSync(standin))).toBe(true);
     // The .previous copy ran the recovery, so it stays until the next run deletes it.
-    expect((await runUpkeep(inst, inst.updater, ["--version", OLD])).json).toMatchObject({ result: "up_to_date", error: null });
+    const again = await runUpkeep(inst, inst.updater, ["--version", OLD]);
+    expect(again.json, explain(again)).toMatchObject({ result: "up_to_date", error: null });
     expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
   }, 90_000);
 
@@ -283,7 +319,7 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
     expect(readFileSync(inst.updater).equals(readFileSync(upkeep))).toBe(true);
     expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}-update.previous-*.exe`, `${APP}.exe`]);
     const r = await runUpkeep(inst, inst.updater, []);
-    expect(r.json, r.stderr).toMatchObject({ result: "updated", new_version: NEW, error: null });
+    expect(r.json, explain(r)).toMatchObject({ result: "updated", new_version: NEW, error: null });
     expect(await appSays(inst)).toBe(`${APP} ${NEW}`);
   }, 120_000);
 
