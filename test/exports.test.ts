@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Named types reachable from the exports of `entry` that are declared in the project but not exported. */
-export function unexportedReachable(entry: string, files: string[] = [entry]): string[] {
+function unexportedReachable(entry: string, files: string[] = [entry]): string[] {
   const program = ts.createProgram(files, {
     strict: true,
     module: ts.ModuleKind.NodeNext,
