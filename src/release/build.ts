@@ -31,6 +31,20 @@ export interface BuildSettings {
   root?: string | undefined;
 }
 
+/**
+ * esbuild options of every program that runs as a single executable: one minified CommonJS file with
+ * every dependency inlined (inside a single executable require() reaches only built-in modules).
+ */
+export const SEA_BUNDLE = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node22",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+} as const;
+
 /** The release tooling's own files among a bundle's inputs: none may end up in the executable. */
 export function releaseToolingIn(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((input) => input.replaceAll("\\", "/").startsWith("src/release/"));
@@ -65,15 +79,9 @@ export async function main(argv: string[], settings: BuildSettings): Promise<num
   //    executable require() reaches only built-in modules, and ESM bundles fail there).
   const bundlePath = path.join(dist, "upkeep.cjs");
   const executable = await esbuild.build({
+    ...SEA_BUNDLE,
     entryPoints: [path.join(root, settings.executableEntry)],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    minify: true,
-    legalComments: "none",
     outfile: bundlePath,
-    logLevel: "warning",
     metafile: true,
     absWorkingDir: root,
   });

@@ -25,6 +25,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import { SEA_BUNDLE } from "../../src/release/build.js";
 import { buildSea } from "../../src/release/sea.js";
 import { TARGETS } from "../../src/release/targets.js";
 import { which } from "./installers.js";
@@ -214,16 +215,10 @@ export async function windowsStandin(dest: string): Promise<string> {
   const esbuild = await import("esbuild");
   const attached = new Set<string>();
   const result = await esbuild.build({
+    ...SEA_BUNDLE,
     entryPoints: [path.join(root, "test", "helpers", "wine-standin.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    minify: true,
-    legalComments: "none",
     write: false,
     outfile: "standin.cjs",
-    logLevel: "warning",
     plugins: [holdPlugin(attached)],
   });
   const missing = Object.keys(HOLDS).filter((h) => !attached.has(h));
