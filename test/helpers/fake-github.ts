@@ -33,6 +33,8 @@ export interface LoggedRequest {
   headers: http.IncomingHttpHeaders;
   /** The status answered. */
   status?: number;
+  /** Bytes of the asset's body sent (downloads that found their asset). */
+  bytes?: number;
 }
 
 /** A canned answer for requests whose path matches. */
@@ -178,14 +180,14 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
       res.end(inj.body ?? JSON.stringify({ message: "injected" }));
       return;
     }
-    if (server === "download") return download(url, req, res);
+    if (server === "download") return download(url, req, res, entry);
     if (/^\/[^/]+\/[^/]+\/releases\/download\//.test(url.pathname)) {
       if (options.gheDownloads === "redirect") {
         res.writeHead(302, { location: `${downloadOrigin}${url.pathname}` });
         res.end();
         return;
       }
-      return download(url, req, res);
+      return download(url, req, res, entry);
     }
 
     const prefix = `/api/v3/repos/${owner}/${repo}/releases`;
@@ -242,7 +244,7 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
     return send(res, 404, { message: "Not Found" }, {}, req);
   }
 
-  function download(url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
+  function download(url: URL, req: http.IncomingMessage, res: http.ServerResponse, entry: LoggedRequest): void {
     let asset: FakeAsset | undefined;
     const storage = /^\/storage\/(\d+)$/.exec(url.pathname);
     if (storage) {
@@ -258,7 +260,10 @@ export async function startFakeGithub(given: FakeGithubOptions = {}): Promise<Fa
       res.end("<!DOCTYPE html><html><body>Not Found</body></html>");
       return;
     }
-    res.writeHead(200, { "content-type": asset.contentType ?? "application/octet-stream", "content-length": String(Buffer.byteLength(asset.body)) });
+    const length = Buffer.byteLength(asset.body);
+    res.writeHead(200, { "content-type": asset.contentType ?? "application/octet-stream", "content-length": String(length) });
+    // HEAD requests get the headers only.
+    entry.bytes = req.method === "HEAD" ? 0 : length;
     res.end(asset.body);
   }
 
