@@ -15,11 +15,25 @@ export interface BackupEntry {
   target?: string;
   mode?: number;
   /**
+   * Set when `saved` is a hard link to the original rather than a copy: the shared inode's size and
+   * mtime (ns) as they were. An installer that writes over the original in place changes both, and
+   * the backup with it; such a file cannot be restored (see {@link lostFiles}).
+   */
+  hardLink?: HardLinkStamp;
+  /**
    * A link to a file outside the backed-up directory (the shared updater in upkeep's store) keeps a
    * copy of that file too, and its store `users/` entry: the installer may delete an unused store
    * version, and a restored link must not dangle.
    */
-  linked?: { path: string; saved: string; mode: number; userEntry?: { path: string; text: string } };
+  linked?: { path: string; saved: string; mode: number; userEntry?: { path: string; text: string }; hardLink?: HardLinkStamp };
+}
+
+/** What a hard-linked backup's inode looked like when the link was made. */
+export interface HardLinkStamp {
+  size: number;
+  mtimeNs: string;
+  /** Absent in journals of earlier builds. */
+  ctimeNs?: string;
 }
 
 /** A backup of everything an installer may replace, with a journal so a crashed run can be undone. */
@@ -55,15 +69,23 @@ export interface JournalTrust {
 
 const PREFIX = (app: string): string => `.${app}-upkeep-backup-`;
 
+/** Options of {@link createBackup}. */
+export interface BackupOptions {
+  /** Files that may be saved by hard link: those the installer replaces by rename (see core/replace-mode.ts). */
+  hardLink?: ReadonlySet<string>;
+}
+
 /**
- * Copies `files` (those that exist) into a fresh directory inside `dir`, which is on the same file
- * system as the install, and writes the journal (and its nonce into `trust.recordDir`). Copies, not
- * hard links: an old installer that overwrites a binary in place would change a hard-linked backup
- * too. A symlink keeps its target's content as well (a receipt linked from a dotfile repository is
- * rewritten through the link); only a file in upkeep's shared store, which is replaced by rename and
- * never in place, is hard-linked.
+ * Saves `files` (those that exist) into a fresh directory inside `dir`, which is on the same file
+ * system as the install, and writes the journal (and its nonce into `trust.recordDir`). A file is
+ * copied (cloned where the file system can) unless `options.hardLink` names it: then it is cloned,
+ * else hard-linked (free, even for the 100 MB updater), else copied. A hard link is only safe from an
+ * installer that replaces files by rename; one that writes over a file in place changes the backup
+ * too, which {@link restoreBackup} notices. A symlink keeps its target's content as well (a receipt
+ * linked from a dotfile repository is rewritten through the link); a file in upkeep's shared store,
+ * replaced by rename and never in place, is hard-linked like a listed one.
  */
-export async function createBackup(files: readonly string[], dir: string, app: string, trust?: JournalTrust): Promise<Backup> {
+export async function createBackup(files: readonly string[], dir: string, app: string, trust?: JournalTrust, options: BackupOptions = {}): Promise<Backup> {
   const existing = await readdir(dir).catch(() => [] as string[]);
   const backupDir = await mkdtemp(path.join(dir, PREFIX(app)));
   const entries: BackupEntry[] = [];
@@ -84,24 +106,27 @@ export async function createBackup(files: readonly string[], dir: string, app: s
           (s) => s.isDirectory(),
           () => false,
         );
-        // Store files are replaced by rename, never rewritten in place, so a hard link is a safe and
-        // free backup (~100 MB not copied on every update); another file system gets a copy.
-        if (inStore) await link(resolved, saved).catch(() => copyFile(resolved, saved, constants.COPYFILE_FICLONE));
-        else await copyFile(resolved, saved, constants.COPYFILE_FICLONE);
+        const hardLink = await save(resolved, saved, inStore);
         const userPath = path.join(path.dirname(resolved), "users", original.replaceAll("/", "%"));
         const text = inStore ? await readFile(userPath, "utf8").catch(() => undefined) : undefined;
-        entry.linked = { path: resolved, saved, mode: targetInfo.mode & 0o7777, ...(text !== undefined ? { userEntry: { path: userPath, text } } : {}) };
+        entry.linked = {
+          path: resolved,
+          saved,
+          mode: targetInfo.mode & 0o7777,
+          ...(text !== undefined ? { userEntry: { path: userPath, text } } : {}),
+          ...(hardLink ? { hardLink } : {}),
+        };
       } else if (targetInfo?.isFile() && !listed.has(resolved)) {
         // A link to a file beside it that is not backed up as its own entry: keep its content too.
         const saved = path.join(backupDir, `${n++}-linked-${path.basename(resolved)}`);
-        await copyFile(resolved, saved, constants.COPYFILE_FICLONE);
+        await save(resolved, saved, false);
         entry.linked = { path: resolved, saved, mode: targetInfo.mode & 0o7777 };
       }
       entries.push(entry);
     } else {
       const saved = path.join(backupDir, `${n++}-${path.basename(original)}`);
-      await copyFile(original, saved, constants.COPYFILE_FICLONE);
-      entries.push({ original, kind: "file", saved, mode: info.mode & 0o7777 });
+      const hardLink = await save(original, saved, options.hardLink?.has(original) === true);
+      entries.push({ original, kind: "file", saved, mode: info.mode & 0o7777, ...(hardLink ? { hardLink } : {}) });
     }
   }
   const nonce = randomBytes(16).toString("hex");
@@ -115,6 +140,43 @@ export async function createBackup(files: readonly string[], dir: string, app: s
   const backup: Backup = { dir: backupDir, entries, binDir: dir, existing, app, nonce, recordFile };
   await writeJournal(backup, "installing");
   return backup;
+}
+
+// Saves `from` as `to`: a clone (its own blocks, so no write to `from` reaches it) where the file system
+// has them; else, when allowed, a hard link, stamped so that a write through it is noticed; else a copy
+// (also when the link fails: another file system, a file system without hard links).
+async function save(from: string, to: string, mayLink: boolean): Promise<HardLinkStamp | undefined> {
+  if (mayLink) {
+    const cloned = await copyFile(from, to, constants.COPYFILE_FICLONE_FORCE).then(
+      () => true,
+      () => rm(to, { force: true }).then(() => false),
+    );
+    if (cloned) return undefined;
+    const linked = await link(from, to).then(
+      () => true,
+      () => false,
+    );
+    if (linked) {
+      const s = await stat(to, { bigint: true });
+      return { size: Number(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs) };
+    }
+  }
+  await copyFile(from, to, constants.COPYFILE_FICLONE);
+  return undefined;
+}
+
+// Whether a hard-linked backup was written to since it was made, i.e. an installer rewrote the original
+// in place: it then holds that installer's bytes, not the old ones. A changed size or mtime says so; a
+// changed ctime does when the original path is still that inode (`cp -p` keeps the mtime), while a
+// rename over the original changes the ctime too (one link fewer) but leaves the backup's bytes alone.
+async function rewritten(saved: string, stamp: HardLinkStamp | undefined, original: string): Promise<boolean> {
+  if (!stamp) return false;
+  const now = await stat(saved, { bigint: true }).catch(() => undefined);
+  if (now === undefined) return false;
+  if (Number(now.size) !== stamp.size || String(now.mtimeNs) !== stamp.mtimeNs) return true;
+  if (stamp.ctimeNs === undefined || String(now.ctimeNs) === stamp.ctimeNs) return false;
+  const there = await stat(original, { bigint: true }).catch(() => undefined);
+  return there !== undefined && there.ino === now.ino && there.dev === now.dev;
 }
 
 async function writeJournal(b: Backup, state: Journal["state"]): Promise<void> {
@@ -132,10 +194,25 @@ async function writeJournal(b: Backup, state: Journal["state"]): Promise<void> {
 }
 
 /**
+ * The files whose old content is gone: their backup was a hard link, and the installer wrote over the
+ * original in place (its receipt said it replaces files by rename). {@link restoreBackup} leaves them
+ * as the installer left them.
+ */
+export async function lostFiles(b: Backup): Promise<string[]> {
+  const lost: string[] = [];
+  for (const e of b.entries) {
+    if (e.saved && (await rewritten(e.saved, e.hardLink, e.original))) lost.push(e.original);
+    if (e.linked && (await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path))) lost.push(e.linked.path);
+  }
+  return lost;
+}
+
+/**
  * Puts every entry back, each with a single rename so no file is ever half-restored: a saved copy is
  * renamed into place (copied next to it first when it lives on another file system), a link is
  * recreated beside its place and renamed over it, and a file that did not exist before is removed.
- * Returns the paths restored; throws only after trying them all.
+ * A hard-linked backup that was written through holds the new bytes: it is not put back (see
+ * {@link lostFiles}). Returns the paths restored; throws only after trying them all.
  */
 export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new Set()): Promise<string[]> {
   const restored: string[] = [];
@@ -145,6 +222,7 @@ export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new S
     try {
       const tmp = `${e.original}.upkeep-restore-${process.pid}`;
       if (e.kind === "file" && e.saved) {
+        if (await rewritten(e.saved, e.hardLink, e.original)) continue;
         try {
           await renameOverRunning(e.saved, e.original); // Windows: the running updater is renamed aside first
         } catch (error) {
@@ -154,7 +232,7 @@ export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new S
         }
         if (e.mode !== undefined) await chmod(e.original, e.mode);
       } else if (e.kind === "symlink" && e.target !== undefined) {
-        if (e.linked) await restoreLinked(e.linked);
+        if (e.linked && !(await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path))) await restoreLinked(e.linked);
         await rm(tmp, { force: true });
         await symlink(e.target, tmp);
         await rename(tmp, e.original);
@@ -220,6 +298,8 @@ export async function discardBackup(b: Backup): Promise<void> {
 /** What {@link recoverBackups} did. */
 export interface Recovery {
   restored: string[];
+  /** Files an interrupted installer wrote over in place through a hard-linked backup (see {@link lostFiles}). */
+  lost: string[];
   /** Backups found but not obeyed: not ours (see {@link trustedJournal}); left in place. */
   ignored: string[];
 }
@@ -231,7 +311,7 @@ export interface Recovery {
  */
 export async function recoverBackups(dir: string, app: string, trust: JournalTrust, receiptPath?: string): Promise<Recovery> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const out: Recovery = { restored: [], ignored: [] };
+  const out: Recovery = { restored: [], lost: [], ignored: [] };
   for (const name of names.filter((n) => n.startsWith(PREFIX(app)))) {
     const backupDir = path.join(dir, name);
     const found = await trustedJournal(backupDir, dir, trust, receiptPath);
@@ -241,7 +321,9 @@ export async function recoverBackups(dir: string, app: string, trust: JournalTru
     }
     const { journal, recordFile } = found;
     if (journal.state === "installing") {
-      out.restored.push(...(await restoreBackup({ dir: backupDir, entries: journal.entries, binDir: dir, app, existing: journal.existing ?? [], recordFile })));
+      const b: Backup = { dir: backupDir, entries: journal.entries, binDir: dir, app, existing: journal.existing ?? [], recordFile };
+      out.lost.push(...(await lostFiles(b)));
+      out.restored.push(...(await restoreBackup(b)));
     } else {
       await rm(backupDir, { recursive: true, force: true });
       await rm(recordFile, { force: true });

@@ -74,3 +74,22 @@ export function executableFileSync(file: string): boolean {
     return false;
   }
 }
+
+/** What makes a file the very same one: its device and inode, and (so that it was not written since) its size and mtime. */
+export interface FileIdentity {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+}
+
+/** The identity of the file `file` resolves to (links followed); undefined when there is none. */
+export async function fileIdentity(file: string): Promise<FileIdentity | undefined> {
+  const s = await stat(file, { bigint: true }).catch(() => undefined);
+  return s && { dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs) };
+}
+
+/** Whether `a` and `b` are the same file, unchanged between the two looks. */
+export function sameFile(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}

@@ -35,10 +35,13 @@ export async function afterLock(config: Config, where: Location, loaded: LoadedR
       message: `Left ${dir} alone: it looks like an update backup, but not one this user's upkeep made (no matching record in ${journalTrust(config).recordDir}). Delete it if you do not know where it came from.`,
     });
   }
-  if (recovery.restored.length > 0) {
+  if (recovery.restored.length > 0 || recovery.lost.length > 0) {
+    const lost = recovery.lost.length
+      ? ` Could not restore ${recovery.lost.join(", ")}: the interrupted installer wrote over them in place, so their backup changed too; reinstall ${config.app} to repair them.`
+      : "";
     warnings.push({
       code: "RECOVERED",
-      message: `An earlier update of ${config.app} was interrupted; restored ${recovery.restored.length} files from its backup.`,
+      message: `An earlier update of ${config.app} was interrupted; restored ${recovery.restored.length} files from its backup.${lost}`,
     });
     loaded = await readReceipt(config);
   }

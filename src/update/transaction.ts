@@ -1,11 +1,14 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.js";
 import { installerCommand } from "../core/installer.js";
 import { protectedFiles } from "../core/paths.js";
 import type { InstallPlan } from "../core/plan.js";
+import { backupMode, declaredProvider, type Provider } from "../core/replace-mode.js";
 import { toUpdaterError, UpdaterError } from "../errors.js";
-import { createBackup, discardBackup, restoreBackup, type Backup, type JournalTrust } from "../io/backup.js";
+import { createBackup, discardBackup, lostFiles, restoreBackup, type Backup, type JournalTrust } from "../io/backup.js";
 import { runInstaller } from "../io/installer.js";
+import { fileIdentity } from "../io/probe.js";
 import { moveSelfAside, type MovedSelf } from "../io/self-move.js";
 import type { InstallReceipt, LoadedReceipt, Release, Warning } from "../types.js";
 import { verifyInstall } from "./verify.js";
@@ -39,9 +42,12 @@ export async function installGuarded(t: TransactionInput): Promise<InstallReceip
   const { config, loaded } = t;
   const { receipt } = loaded;
   const files = [loaded.path, ...protectedFiles(t.binDir, receipt.binaries, receipt.binaryAliases, config.app, config.platform)];
+  const { mode, reason } = backupMode({ platform: config.platform, receipt: receipt.provider, installer: await scriptProvider(t) });
+  // The receipt is never hard-linked: cargo-dist writes it in place (`echo "$RECEIPT" > …`).
+  const hardLink = new Set(mode === "link" ? files.filter((f) => f !== loaded.path) : []);
   let backup: Backup;
   try {
-    backup = await createBackup(files, t.binDir, config.app, journalTrust(config));
+    backup = await createBackup(files, t.binDir, config.app, journalTrust(config), { hardLink });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UpdaterError("NOT_WRITABLE", `Could not back up ${config.app} in ${t.binDir} before updating (${code}); nothing was changed.`, {
@@ -49,19 +55,34 @@ export async function installGuarded(t: TransactionInput): Promise<InstallReceip
       hint: "Free some disk space or fix the directory's permissions, then try again.",
     });
   }
-  config.hooks.verbose?.(`Backed up ${backup.entries.filter((e) => e.kind !== "absent").length} files to ${backup.dir}`);
+  const saved = backup.entries.filter((e) => e.kind !== "absent").length;
+  const linked = backup.entries.filter((e) => e.hardLink).length;
+  config.hooks.verbose?.(`Backed up ${saved} files to ${backup.dir} (${reason}; ${linked} hard-linked, the rest copied)`);
   const expectUpdater = backup.entries.some((e) => e.original === t.updaterPath && e.kind !== "absent");
+  // The file this process was started from, before the installer can replace it: a new updater that is
+  // still this very file need not be run again to prove it runs. (Windows moves it aside: never the same.)
+  const runningUpdater = config.executablePath && config.platform !== "win32" ? await fileIdentity(config.executablePath) : undefined;
   let moved: MovedSelf | undefined;
   const env = Object.fromEntries(Object.entries(config.env).filter((e): e is [string, string] => e[1] !== undefined));
   try {
     if (expectUpdater) moved = await moveSelfAside(t.updaterPath, config.platform);
     await run(t);
-    const written = await verifyInstall({ config, loaded, release: t.release, binDir: t.binDir, updaterPath: t.updaterPath, expectUpdater, env }, t.warnings);
+    const written = await verifyInstall(
+      { config, loaded, release: t.release, binDir: t.binDir, updaterPath: t.updaterPath, expectUpdater, env, runningUpdater },
+      t.warnings,
+    );
     await discardBackup(backup);
     return written;
   } catch (caught) {
     throw await rollBack(config, loaded, backup, moved, t.updaterPath, toUpdaterError(caught));
   }
+}
+
+// Who the installer about to run says it is (the provider it writes into the receipt), if it says so.
+// Only read on Unix: on Windows every backup is a copy anyway.
+async function scriptProvider(t: TransactionInput): Promise<Provider | undefined> {
+  if (t.config.platform === "win32") return undefined;
+  return readFile(t.scriptPath, "utf8").then(declaredProvider, () => undefined);
 }
 
 async function run(t: TransactionInput): Promise<void> {
@@ -107,27 +128,42 @@ async function rollBack(
   error: UpdaterError,
 ): Promise<UpdaterError> {
   const skip = new Set<string>();
-  let note: string;
+  const { app } = config;
+  const old = loaded.receipt.version;
   let restored: string[] = [];
+  let lost: string[] = [];
   try {
     if (moved?.movedTo) {
       // The running updater itself goes back by rename; its backup copy is not needed.
       await moved.restore();
       skip.add(updaterPath);
     }
+    lost = await lostFiles(backup);
     restored = await restoreBackup(backup, skip);
-    note = `Restored ${config.app} ${loaded.receipt.version}: the previous version is back in place, unchanged.`;
   } catch (restoreError) {
-    note = `Restoring the previous version failed as well: ${(restoreError as Error).message}.`;
+    const note = `Restoring the previous version failed as well: ${(restoreError as Error).message}.`;
     return new UpdaterError(error.code, `${error.message}\n${note}`, {
       cause: error,
-      hint: `Reinstall ${config.app} with its installer; the old files are kept in ${backup.dir}.`,
+      hint: `Reinstall ${app} with its installer; the old files are kept in ${backup.dir}.`,
       details: { ...error.details, restored: [], restoreFailed: (restoreError as Error).message },
     });
   }
-  return new UpdaterError(error.code, `${error.message}\n${note}`, {
+  if (lost.length > 0) {
+    // The installer wrote over a file in place although its receipt says it replaces files by rename,
+    // so the hard-linked backup changed with it: say so, never "unchanged".
+    const note =
+      `Could not restore ${lost.join(", ")}: the installer wrote over ${lost.length === 1 ? "it" : "them"} in place, and ${lost.length === 1 ? "its backup was a hard link" : "their backups were hard links"} ` +
+      `to the same file (the receipt says ${loaded.receipt.provider.source} ${loaded.receipt.provider.version}, which replaces files by rename), so the old content is gone. ` +
+      `The rest of ${app} ${old} is back in place.`;
+    return new UpdaterError(error.code, `${error.message}\n${note}`, {
+      cause: error.cause ?? error,
+      hint: `Reinstall ${app} to repair ${lost.length === 1 ? "that file" : "those files"}: ${app}-update --version ${old} --force, or run its installer again.`,
+      details: { ...error.details, restored, lost },
+    });
+  }
+  return new UpdaterError(error.code, `${error.message}\nRestored ${app} ${old}: the previous version is back in place, unchanged.`, {
     cause: error.cause ?? error,
     ...(error.hint ? { hint: error.hint } : {}),
-    details: { ...error.details, restored, restoredVersion: loaded.receipt.version },
+    details: { ...error.details, restored, restoredVersion: old },
   });
 }

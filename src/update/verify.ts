@@ -4,7 +4,7 @@ import { parseReceipt } from "../core/receipt.js";
 import { receiptCandidates, receiptFileName } from "../core/receipt-paths.js";
 import { compareVersions } from "../core/compare.js";
 import { UpdaterError } from "../errors.js";
-import { isExecutable, probe } from "../io/probe.js";
+import { fileIdentity, isExecutable, probe, sameFile, type FileIdentity } from "../io/probe.js";
 import { readFirstReceipt, readReceiptFile } from "../io/receipt-file.js";
 import type { InstallReceipt, LoadedReceipt, Release, Warning } from "../types.js";
 
@@ -18,6 +18,8 @@ export interface VerifyInput {
   /** The updater existed before the install, so a new one must be there and run. */
   expectUpdater: boolean;
   env: Record<string, string>;
+  /** The file this process runs, as it was before the installer: a new updater that is still that file is not run again. */
+  runningUpdater?: FileIdentity | undefined;
 }
 
 const failed = (app: string, what: string): UpdaterError =>
@@ -27,8 +29,9 @@ const failed = (app: string, what: string): UpdaterError =>
 
 /**
  * Proves the new version is in place before the backup is thrown away: the receipt parses and names
- * the new version, every binary it lists is executable and starts, and the new `<app>-update` runs.
- * Returns the new receipt and soft findings (a binary without `--version`) as warnings.
+ * the new version, every binary it lists is executable and starts, and the new `<app>-update` runs,
+ * unless it is the very updater running now. The programs are run all at once. Returns the new
+ * receipt and soft findings (a binary without `--version`) as warnings.
  */
 export async function verifyInstall(v: VerifyInput, warnings: Warning[]): Promise<InstallReceipt> {
   const { config, loaded, release } = v;
@@ -42,6 +45,7 @@ export async function verifyInstall(v: VerifyInput, warnings: Warning[]): Promis
   for (const bin of bins) {
     if (!(await isExecutable(bin))) throw failed(app, `${bin} is missing or not executable`);
   }
+  if (v.expectUpdater && !(await isExecutable(v.updaterPath))) throw failed(app, `${v.updaterPath} is gone`);
   const checks = bins.map(async (bin) => {
     const r = await probe(bin, ["--version"], v.env, 5000);
     if (r.cannotRun) throw failed(app, `${bin} cannot be executed (${r.cannotRun})`);
@@ -52,15 +56,25 @@ export async function verifyInstall(v: VerifyInput, warnings: Warning[]): Promis
       });
     }
   });
-  await Promise.all(checks);
-  if (v.expectUpdater) {
-    if (!(await isExecutable(v.updaterPath))) throw failed(app, `${v.updaterPath} is gone`);
-    // upkeep answers -V; another updater (axoupdater) at least answers --help.
-    const version = await probe(v.updaterPath, ["-V"], v.env, 10_000);
-    const ok = (version.exitCode === 0 && version.output.startsWith("upkeep ")) || (await probe(v.updaterPath, ["--help"], v.env, 10_000)).exitCode === 0;
-    if (!ok) throw failed(app, `the new ${p.basename(v.updaterPath)} does not run (${version.cannotRun ?? `exit status ${version.exitCode}`})`);
-  }
+  if (v.expectUpdater) checks.push(checkUpdater(v, p.basename(v.updaterPath)));
+  // Every program has finished before a failure is reported: a rollback must not rename over one still running.
+  const failure = (await Promise.allSettled(checks)).find((r) => r.status === "rejected");
+  if (failure) throw failure.reason;
   return receipt;
+}
+
+// The new `<app>-update` runs: upkeep answers -V, another updater (axoupdater) at least --help. Not run
+// when it is the very file running this update, unchanged (the shared store's common case: the
+// installer linked it to the same store file again).
+async function checkUpdater(v: VerifyInput, name: string): Promise<void> {
+  const now = await fileIdentity(v.updaterPath);
+  if (v.runningUpdater && sameFile(now, v.runningUpdater)) {
+    v.config.hooks.verbose?.(`Not running ${v.updaterPath} again: it is the very file running this update (device ${now?.dev}, inode ${now?.ino}, unchanged)`);
+    return;
+  }
+  const version = await probe(v.updaterPath, ["-V"], v.env, 10_000);
+  const ok = (version.exitCode === 0 && version.output.startsWith("upkeep ")) || (await probe(v.updaterPath, ["--help"], v.env, 10_000)).exitCode === 0;
+  if (!ok) throw failed(v.config.app, `the new ${name} does not run (${version.cannotRun ?? `exit status ${version.exitCode}`})`);
 }
 
 // The receipt as the installer rewrote it. An installer writes to the standard place, so a receipt read

@@ -1,7 +1,23 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createBackup, discardBackup, recoverBackups, restoreBackup } from "../../src/io/backup.js";
+import { createBackup, discardBackup, lostFiles, recoverBackups, restoreBackup } from "../../src/io/backup.js";
+import { defer } from "../helpers/cleanup.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 function install() {
@@ -66,7 +82,7 @@ describe("backup and restore", () => {
     expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("old app");
     expect(readdirSync(bin).filter((f) => f.startsWith("."))).toEqual([]);
     expect(readdirSync(trust.recordDir), "records removed with their backups").toEqual([]);
-    expect(await recoverBackups(bin, "app", trust, conf)).toEqual({ restored: [], ignored: [] });
+    expect(await recoverBackups(bin, "app", trust, conf)).toEqual({ restored: [], lost: [], ignored: [] });
   });
 
   it("a journal that is not ours is left in place and not obeyed", async () => {
@@ -162,5 +178,122 @@ describe("backup and restore", () => {
     expect(readFileSync(link, "utf8")).toBe("shared updater 0.1.0");
     expect(statSync(path.join(store, "upkeep")).mode & 0o777).toBe(0o755);
     expect(readFileSync(entry, "utf8")).toBe(`${link}\n`);
+  });
+});
+
+// The files an installer replaces, as transaction.ts names them for hard links: everything but the receipt.
+const linkable = (files: string[], conf: string): Set<string> => new Set(files.filter((f) => f !== conf));
+const inode = (file: string): string => {
+  const s = statSync(file);
+  return `${s.dev}:${s.ino}`;
+};
+// What a renaming installer does (ours, cargo-dist from 0.12.1): a new file renamed over the old one.
+const replaceByRename = (file: string, body: string): void => {
+  writeFileSync(`${file}.new`, body, { mode: 0o755 });
+  renameSync(`${file}.new`, file);
+};
+
+describe("hard-linked backups", () => {
+  it("hard-links the files it is told to, copies the rest, and a restore puts the very same inode back", async () => {
+    const { bin, conf, files } = install();
+    const app = path.join(bin, "app");
+    const before = { app: inode(app), updater: inode(path.join(bin, "app-update")) };
+    const backup = await createBackup(files, bin, "app", undefined, { hardLink: linkable(files, conf) });
+    const byName = (name: string) => backup.entries.find((e) => e.original.endsWith(name))!;
+    // Two names for one file while the backup exists: the original and the backup's.
+    expect(statSync(app).nlink).toBe(2);
+    expect(inode(byName("/app").saved!)).toBe(before.app);
+    expect(inode(byName("/app-update").saved!)).toBe(before.updater);
+    expect(byName("/app").hardLink).toMatchObject({ size: "old app".length });
+    // The receipt is copied whatever the mode: cargo-dist writes it in place.
+    expect(byName("receipt.json").hardLink).toBeUndefined();
+    expect(inode(byName("receipt.json").saved!)).not.toBe(inode(conf));
+    replaceByRename(app, "NEW");
+    replaceByRename(path.join(bin, "app-update"), "NEW updater");
+    expect(await lostFiles(backup)).toEqual([]);
+    expect(await restoreBackup(backup)).toEqual(files);
+    expect(readFileSync(app, "utf8")).toBe("old app");
+    expect(inode(app)).toBe(before.app);
+    expect(inode(path.join(bin, "app-update"))).toBe(before.updater);
+    expect(statSync(app).nlink).toBe(1);
+    expect(statSync(path.join(bin, "app-update")).mode & 0o777).toBe(0o750);
+  });
+
+  it("a hard-linked backup written through in place is reported lost and left alone; the rest is restored", async () => {
+    const { bin, conf, files } = install();
+    const backup = await createBackup(files, bin, "app", undefined, { hardLink: linkable(files, conf) });
+    writeFileSync(path.join(bin, "app"), "NEW"); // in place, as `cp` over it does: the backup changes too
+    writeFileSync(conf, "{garbage");
+    expect(await lostFiles(backup)).toEqual([path.join(bin, "app")]);
+    const restored = await restoreBackup(backup);
+    expect(restored).toEqual(files.filter((f) => f !== path.join(bin, "app")));
+    expect(readFileSync(path.join(bin, "app"), "utf8")).toBe("NEW");
+    expect(readFileSync(conf, "utf8")).toBe('{"version":"1.0.0"}');
+    expect(readdirSync(bin).sort()).toEqual(["alias", "app", "app-update"]);
+  });
+
+  it("notices a write in place that keeps size and mtime (`cp -p` of a same-sized file), and not a rename over the original", async () => {
+    const { bin, conf, files } = install();
+    const app = path.join(bin, "app");
+    const updater = path.join(bin, "app-update");
+    const backup = await createBackup(files, bin, "app", undefined, { hardLink: linkable(files, conf) });
+    const ref = path.join(tmpDir(), "ref");
+    writeFileSync(ref, "");
+    execFileSync("touch", ["-r", app, ref]); // the mtime to the nanosecond
+    writeFileSync(app, "NEW app"); // as long as "old app"
+    execFileSync("touch", ["-r", ref, app]); // what `cp -p` does after writing
+    expect(statSync(app, { bigint: true }).mtimeNs).toBe(statSync(ref, { bigint: true }).mtimeNs);
+    replaceByRename(updater, "NEW updater");
+    expect(await lostFiles(backup)).toEqual([app]);
+  });
+
+  it("copies, never links, the files it is not told to link (the default)", async () => {
+    const { bin, files } = install();
+    const backup = await createBackup(files, bin, "app");
+    expect(backup.entries.filter((e) => e.hardLink)).toEqual([]);
+    expect(statSync(path.join(bin, "app")).nlink).toBe(1);
+  });
+
+  const shm = "/dev/shm";
+  const otherFs = existsSync(shm) && statSync(shm).dev !== statSync(tmpDir()).dev;
+  it.skipIf(!otherFs)("a file on another file system (no hard link possible) is copied", async () => {
+    const elsewhere = mkdtempSync(path.join(shm, "upkeep-test-"));
+    defer(() => rmSync(elsewhere, { recursive: true, force: true }));
+    const file = path.join(elsewhere, "app");
+    writeFileSync(file, "old app", { mode: 0o755 });
+    const bin = tmpDir();
+    const backup = await createBackup([file], bin, "app", undefined, { hardLink: new Set([file]) });
+    expect(backup.entries[0]!.hardLink).toBeUndefined();
+    writeFileSync(file, "NEW");
+    expect(readFileSync(backup.entries[0]!.saved!, "utf8")).toBe("old app");
+  });
+
+  it("recovers a killed run's hard-linked backup (the same inode back), and reports one that was written through", async () => {
+    const { bin, conf, files } = install();
+    const trust = { recordDir: tmpDir() };
+    const app = path.join(bin, "app");
+    const before = inode(app);
+    await createBackup(files, bin, "app", trust, { hardLink: linkable(files, conf) }); // the process "dies" here
+    replaceByRename(app, "NEW");
+    writeFileSync(path.join(bin, "app-update"), "NEW updater"); // in place: that backup is gone
+    const recovery = await recoverBackups(bin, "app", trust, conf);
+    expect(recovery.lost).toEqual([path.join(bin, "app-update")]);
+    expect(recovery.restored).toHaveLength(4);
+    expect(readFileSync(app, "utf8")).toBe("old app");
+    expect(inode(app)).toBe(before);
+    expect(readdirSync(bin).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("a link into the shared store written through in place is reported lost", async () => {
+    const bin = tmpDir();
+    const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa");
+    mkdirSync(path.join(store, "users"), { recursive: true });
+    writeFileSync(path.join(store, "upkeep"), "shared updater 0.1.0", { mode: 0o755 });
+    const link = path.join(bin, "app-update");
+    symlinkSync(path.join(store, "upkeep"), link);
+    const backup = await createBackup([link], bin, "app");
+    expect(backup.entries[0]!.linked?.hardLink).toBeDefined();
+    writeFileSync(path.join(store, "upkeep"), "rewritten in place");
+    expect(await lostFiles(backup)).toEqual([path.join(store, "upkeep")]);
   });
 });

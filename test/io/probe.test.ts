@@ -1,7 +1,7 @@
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { executableFileSync, isExecutable, probe, unwritableReason } from "../../src/io/probe.js";
+import { executableFileSync, fileIdentity, isExecutable, probe, sameFile, unwritableReason } from "../../src/io/probe.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 const env = { PATH: "/usr/bin:/bin" };
@@ -50,5 +50,28 @@ describe("file checks", () => {
   it("unwritableReason: missing, and fine", async () => {
     expect(await unwritableReason("/nonexistent/dir")).toEqual({ missing: true, owner: "" });
     expect(await unwritableReason(tmpDir())).toBeUndefined();
+  });
+});
+
+describe("file identity", () => {
+  // [label, what happens to the file (and its links) after the first look, still the same file?]
+  const cases: [string, (f: string) => string, boolean][] = [
+    ["untouched", (f) => f, true],
+    ["looked at through a symlink", (f) => (symlinkSync(f, `${f}.link`), `${f}.link`), true],
+    ["looked at through a hard link", (f) => (linkSync(f, `${f}.hard`), `${f}.hard`), true],
+    ["chmod only (its bytes unchanged)", (f) => (chmodSync(f, 0o700), f), true],
+    ["replaced by rename with the same bytes", (f) => (writeFileSync(`${f}.new`, "#!/bin/sh\n"), renameSync(`${f}.new`, f), f), false],
+    ["written over in place", (f) => (writeFileSync(f, "#!/bin/sh\n# longer\n"), f), false],
+  ];
+  for (const [label, change, same] of cases) {
+    it(label, async () => {
+      const f = file("#!/bin/sh\n");
+      const before = await fileIdentity(f);
+      expect(sameFile(before, await fileIdentity(change(f)))).toBe(same);
+    });
+  }
+  it("a missing file has no identity and is never the same", async () => {
+    expect(await fileIdentity("/nonexistent/file")).toBeUndefined();
+    expect(sameFile(undefined, undefined)).toBe(false);
   });
 });

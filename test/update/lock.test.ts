@@ -1,5 +1,5 @@
 // The lock step: one update per app at a time, and what an interrupted run left behind.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
@@ -43,6 +43,24 @@ describe("afterLock", () => {
     expect(warnings.map((w) => w.code)).toEqual(["LOCK_UNAVAILABLE", "RECOVERED"]);
     expect(readFileSync(binary, "utf8")).toBe('#!/bin/sh\necho "axolotlsay 1.0.0"\n');
     expect(readdirSync(where.binDir).filter((n) => n.includes("upkeep-backup"))).toEqual([]);
+  });
+
+  it("names the files an interrupted installer wrote over in place through a hard-linked backup", async () => {
+    const { config, loaded, where } = await located();
+    const binary = path.join(where.binDir, "axolotlsay");
+    const alias = path.join(where.binDir, "axolotlsay-update");
+    writeFileSync(alias, "#!/bin/sh\necho upkeep 0.1.0\n", { mode: 0o755 });
+    // Killed after a hard-link backup, while its installer rewrote one file in place and replaced the other.
+    await createBackup([binary, alias], where.binDir, "axolotlsay", journalTrust(config), { hardLink: new Set([binary]) });
+    writeFileSync(binary, "garbage written in place");
+    rmSync(alias);
+    writeFileSync(alias, "new");
+    const warnings: Warning[] = [];
+    await afterLock(config, where, loaded, undefined, warnings);
+    const recovered = warnings.find((w) => w.code === "RECOVERED");
+    expect(recovered?.message).toContain("restored 1 files");
+    expect(recovered?.message).toContain(`Could not restore ${binary}: the interrupted installer wrote over them in place`);
+    expect(readFileSync(alias, "utf8")).toBe("#!/bin/sh\necho upkeep 0.1.0\n");
   });
 
   it("leaves a backup that is not provably ours alone, with a warning", async () => {

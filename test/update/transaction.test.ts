@@ -3,7 +3,9 @@
 // - fault cases (every row of the table, the shared-upkeep rollback, the read-only prefix, SIGINT and
 //   SIGTERM): they assert the exit status, the error code and message, and — through expectIntact —
 //   that the previous version still runs with its receipt, alias and updater byte-for-byte as before,
-//   with no backup, staging file or lock left behind;
+//   with no backup, staging file or lock left behind; one more fault case, an installer that `cp`s over
+//   files behind a receipt that claims it renames (its hard-linked backups change with them), cannot be
+//   intact and asserts instead that the failure names the files it could not restore;
 // - success-path cases (two concurrent updates, a stale lock, a backup left by a killed update): the
 //   update completes, and expectUpdated checks the new version runs with nothing left behind. They do
 //   not check a previous install (there is none to keep).
@@ -19,6 +21,7 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -28,7 +31,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatLock } from "../../src/core/lock.js";
 import { pidAlive } from "../../src/io/lock.js";
 import { runCliWith, type CliRun } from "../helpers/cli.js";
-import type { ReleaseOptions } from "../helpers/fake-app.js";
+import { tmpDir, type ReleaseOptions } from "../helpers/fake-app.js";
 import { EXE as exe, makeWorld, OLD_UPDATER, type World } from "../helpers/world.js";
 
 // Names of the tests whose expectIntact / expectUpdated ran to the end (a test counts once).
@@ -233,6 +236,165 @@ describe("fault suite", () => {
       expectIntact(w);
     });
   }
+
+  // Backups by hard link or by copy (core/replace-mode.ts), against installers that replace files by
+  // rename or `cp` over them in place. The installer records, before it touches anything, each file's
+  // device:inode and link count, and those of the backup's entries: two names for one inode is a hard link.
+  describe("backups by hard link or copy", () => {
+    const placed = ["axolotlsay", "axolotlsay-update"];
+    const recordLinks = [
+      'd="$CARGO_DIST_FORCE_INSTALL_DIR/bin"',
+      'for f in axolotlsay axolotlsay-update; do stat -c "$f %d:%i %h" "$d/$f"; for b in "$d"/.axolotlsay-upkeep-backup-*/[0-9]*-$f; do stat -c "backup-$f %d:%i %h" "$b"; done; done > "$HOME/links"',
+    ].join("\n");
+    // cargo-dist 0.9–0.12.0 placed binaries with `cp`, which rewrites the existing file in place.
+    const cpOver = [
+      recordLinks,
+      'printf \'#!/bin/sh\\necho "axolotlsay 2.0.0"\\n\' > "$HOME/new-axolotlsay"',
+      'printf \'#!/bin/sh\\necho "upkeep 0.2.0"\\n\' > "$HOME/new-update"',
+      'cp "$HOME/new-axolotlsay" "$d/axolotlsay"',
+      'cp "$HOME/new-update" "$d/axolotlsay-update"',
+      "echo 'cp: error writing: No space left on device' >&2; exit 1",
+    ].join("\n");
+    // What a real cargo-dist 0.12.0 script carries: the receipt it will write, naming itself.
+    const declares0120 = 'read -r RECEIPT <<EORECEIPT\n{"provider":{"source":"cargo-dist","version":"0.12.0"}}\nEORECEIPT';
+    const withProvider = (w: World, provider: { source: string; version: string }): void =>
+      w.updateReceipt({ ...JSON.parse(readFileSync(w.app.receiptPath, "utf8")), provider });
+    const inode = (file: string): string => `${statSync(file).dev}:${statSync(file).ino}`;
+    // name → [device:inode, link count] of what the installer saw.
+    const seen = (w: World): Record<string, [string, number]> =>
+      Object.fromEntries(
+        readFileSync(path.join(w.app.home, "links"), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split(" "))
+          .map(([name, id, n]) => [name, [id, Number(n)]]),
+      );
+    const inodes = (w: World): Record<string, string> => Object.fromEntries(placed.map((f) => [f, inode(path.join(w.app.bin, f))]));
+
+    // [label, receipt's provider, installer prelude]: each one backs up by copy, so the cp-over is harmless.
+    const copied: [string, { source: string; version: string }, string][] = [
+      ["a cargo-dist 0.12.0 receipt", { source: "cargo-dist", version: "0.12.0" }, cpOver],
+      ["a receipt that says upkeep, but the new installer says cargo-dist 0.12.0", { source: "upkeep", version: "0.1.0" }, `${declares0120}\n${cpOver}`],
+    ];
+    for (const [label, provider, prelude] of copied) {
+      it(`an installer that cps over the binary and <app>-update, then fails, with ${label}: copies, restored byte for byte`, async () => {
+        const w = await world({ prelude });
+        withProvider(w, provider);
+        w.snapshot();
+        const before = inodes(w);
+        const r = await w.run(["--json"]);
+        assertFailure(r, { name: "", code: "INSTALLER_FAILED", message: "exited with status 1", restored: true });
+        const links = seen(w);
+        for (const f of placed) {
+          expect(links[f]?.[1], `${f} had a second name while the installer ran`).toBe(1);
+          expect(links[`backup-${f}`]?.[0], `the backup of ${f} is the same inode`).not.toBe(before[f]);
+          expect(inode(path.join(w.app.bin, f)), `${f} is its backup copy, renamed back`).not.toBe(before[f]);
+        }
+        expectIntact(w);
+      });
+    }
+
+    it("an installer that replaces by rename, then fails, with hard-link backups: the very same inodes come back", async () => {
+      const w = await world({ prelude: recordLinks, beforeReceipt: "exit 1" });
+      writeFileSync(path.join(w.app.home, "new-updater"), '#!/bin/sh\necho "upkeep 0.2.0"\n', { mode: 0o755 });
+      w.env.FAKE_UPDATER = path.join(w.app.home, "new-updater");
+      const before = inodes(w);
+      const r = await w.run(["--json"]);
+      assertFailure(r, { name: "", code: "INSTALLER_FAILED", message: "exited with status 1", restored: true });
+      const links = seen(w);
+      for (const f of placed) {
+        expect(links[f], `${f} while the installer ran: its own inode, with a second name`).toEqual([before[f], 2]);
+        expect(links[`backup-${f}`], `the backup of ${f}`).toEqual([before[f], 2]);
+        expect(inode(path.join(w.app.bin, f)), `${f} after the rollback`).toBe(before[f]);
+        expect(statSync(path.join(w.app.bin, f)).nlink).toBe(1);
+      }
+      expectIntact(w);
+    });
+
+    it("an installer that cps over files while the receipt claims rename (hard links): says which files it could not restore", async () => {
+      // Nothing before the run tells this installer apart from a renaming one: the receipt says upkeep and
+      // the script names cargo-dist 0.31.0. The in-place write reaches the hard-linked backups, so the old
+      // bytes are gone; the failure says so instead of claiming a clean rollback.
+      const w = await world({ prelude: cpOver });
+      withProvider(w, { source: "upkeep", version: "0.1.0" });
+      w.snapshot();
+      const receipt = readFileSync(w.app.receiptPath);
+      const r = await w.run(["--json"]);
+      const error = r.json?.error ?? {};
+      const lost = placed.map((f) => path.join(w.app.bin, f));
+      expect(r.code).toBe(1);
+      expect(error.code).toBe("INSTALLER_FAILED");
+      expect(error.message).toContain(`Could not restore ${lost.join(", ")}: the installer wrote over them in place`);
+      expect(error.message).toContain("The rest of axolotlsay 1.0.0 is back in place.");
+      expect(error.message).not.toContain("unchanged");
+      expect(error.hint).toBe("Reinstall axolotlsay to repair those files: axolotlsay-update --version 1.0.0 --force, or run its installer again.");
+      expect(error.restored).toEqual(expect.arrayContaining([w.app.receiptPath, path.join(w.app.bin, "axo")]));
+      expect(Object.values(seen(w)).map(([, n]) => n)).toEqual([2, 2, 2, 2]);
+      expect(readFileSync(w.app.receiptPath).equals(receipt), "the receipt (a copy) is restored byte for byte").toBe(true);
+      expect(readlinkSync(path.join(w.app.bin, "axo"))).toBe("axolotlsay");
+      expect(readdirSync(w.app.bin).sort()).toEqual(["axo", "axolotlsay", "axolotlsay-update"]);
+      expect(w.version(), "the binary is what the installer wrote").toBe("axolotlsay 2.0.0");
+    });
+  });
+
+  describe("the new <app>-update is run to verify it unless it is the very file running this update", () => {
+    // An updater stand-in that records each run of it in $HOME/updater-runs.
+    const recording = '#!/bin/sh\necho "$*" >> "$HOME/updater-runs"\nif [ "$1" = -V ]; then echo "upkeep 0.0.1"; fi\n';
+    const runs = (w: World): string[] => {
+      const f = path.join(w.app.home, "updater-runs");
+      return existsSync(f) ? readFileSync(f, "utf8").trim().split("\n") : [];
+    };
+    const skipped = (r: CliRun, w: World): boolean => r.stderr.includes(`Not running ${w.updater} again: it is the very file running this update`);
+
+    it("the installer leaves it as it is: not run again", async () => {
+      const w = await world();
+      writeFileSync(w.updater, recording, { mode: 0o755 });
+      const r = await w.run(["--verbose"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(runs(w)).toEqual([]);
+      expect(skipped(r, w)).toBe(true);
+      expectUpdated(w);
+    });
+
+    it("the installer puts another file there: run", async () => {
+      const w = await world();
+      writeFileSync(w.updater, recording, { mode: 0o755 });
+      writeFileSync(path.join(w.app.home, "new-updater"), recording, { mode: 0o755 });
+      w.env.FAKE_UPDATER = path.join(w.app.home, "new-updater");
+      const r = await w.run(["--verbose"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(runs(w)).toEqual(["-V"]);
+      expect(skipped(r, w)).toBe(false);
+      expectUpdated(w);
+    });
+
+    it("the built executable as <app>-update (a link to dist/upkeep), left as it is: not run again", async () => {
+      // Here the file running the update is the single executable itself (process.execPath), reached
+      // through the link it was started by: the same device and inode after the installer.
+      const w = await makeWorld({ secrets: false, updater: "link" });
+      const r = await w.runExe(["--verbose"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `Not running ${w.updater} again: it is the very file running this update (device ${statSync(exe).dev}, inode ${statSync(exe).ino}`,
+      );
+      expectUpdated(w);
+    });
+
+    it("the installer links it to the same file in the shared store again: not run again", async () => {
+      const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa", "upkeep");
+      const w = await world({ beforeReceipt: `ln -sf '${store}' "$bindir/axolotlsay-update"` });
+      mkdirSync(path.join(path.dirname(store), "users"), { recursive: true });
+      writeFileSync(store, recording, { mode: 0o755 });
+      rmSync(w.updater);
+      symlinkSync(store, w.updater);
+      const r = await w.run(["--verbose"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readlinkSync(w.updater)).toBe(store);
+      expect(runs(w)).toEqual([]);
+      expect(skipped(r, w)).toBe(true);
+      expectUpdated(w);
+    });
+  });
 
   it("two concurrent updates: one updates, the other waits, then fails with LOCKED naming the holder", async () => {
     const w = await world({ prelude: "sleep 1.5" });

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
 import { parseReceipt } from "../../src/core/receipt.js";
+import { fileIdentity, type FileIdentity } from "../../src/io/probe.js";
 import type { Release, Warning } from "../../src/types.js";
 import { verifyInstall } from "../../src/update/verify.js";
 import { makeReceipt, tmpDir } from "../helpers/fake-app.js";
@@ -23,7 +24,8 @@ function installed(o: { version?: string; files?: Record<string, [string, number
   mkdirSync(path.dirname(receiptPath), { recursive: true });
   writeFileSync(receiptPath, o.receiptText ?? JSON.stringify(makeReceipt({ version: o.version ?? "2.0.0", install_prefix: path.join(home, ".cargo") })));
   const env = { HOME: home, PATH: "/usr/bin:/bin" };
-  const config = resolveConfig({ app: "axolotlsay", env });
+  const verbose: string[] = [];
+  const config = resolveConfig({ app: "axolotlsay", env, hooks: { verbose: (line) => verbose.push(line) } });
   const loaded = {
     path: receiptPath,
     receipt: parseReceipt(JSON.stringify(makeReceipt()), { file: receiptPath, app: "axolotlsay" }).receipt,
@@ -31,9 +33,10 @@ function installed(o: { version?: string; files?: Record<string, [string, number
     standardLocation: true,
   };
   const warnings: Warning[] = [];
-  const verify = (expectUpdater = true) =>
-    verifyInstall({ config, loaded, release, binDir: bin, updaterPath: path.join(bin, "axolotlsay-update"), expectUpdater, env }, warnings);
-  return { verify, warnings, home };
+  const updaterPath = path.join(bin, "axolotlsay-update");
+  const verify = (expectUpdater = true, runningUpdater?: FileIdentity) =>
+    verifyInstall({ config, loaded, release, binDir: bin, updaterPath, expectUpdater, env, runningUpdater }, warnings);
+  return { verify, warnings, home, bin, updaterPath, verbose };
 }
 
 describe("verifyInstall", () => {
@@ -88,5 +91,59 @@ describe("verifyInstall", () => {
   it("does not look for an updater that was not there before", async () => {
     const w = installed({ files: { axolotlsay: ['#!/bin/sh\necho "axolotlsay 2.0.0"\n', 0o755] } });
     await expect(w.verify(false)).resolves.toBeDefined();
+  });
+
+  // An updater stand-in that records each run in $HOME/updater-runs and answers -V as upkeep does.
+  const recording = '#!/bin/sh\necho "$*" >> "$HOME/updater-runs"\necho "upkeep 0.2.0"\n';
+  const runs = (home: string): string[] =>
+    existsSync(path.join(home, "updater-runs")) ? readFileSync(path.join(home, "updater-runs"), "utf8").trim().split("\n") : [];
+  const bin: [string, number] = ['#!/bin/sh\necho "axolotlsay 2.0.0"\n', 0o755];
+
+  // [label, what happens to the updater after its identity is taken, runs expected]
+  const identity: [string, (w: ReturnType<typeof installed>) => void, number][] = [
+    ["the very file running this update, untouched: not run again", () => {}, 0],
+    [
+      "the same path with a new file renamed over it (same bytes): run",
+      (w) => {
+        writeFileSync(`${w.updaterPath}.new`, recording, { mode: 0o755 });
+        renameSync(`${w.updaterPath}.new`, w.updaterPath);
+      },
+      1,
+    ],
+    ["the same file written over in place (longer): run", (w) => writeFileSync(w.updaterPath, `${recording}# more\n`), 1],
+  ];
+  for (const [label, change, expected] of identity) {
+    it(`the new updater is ${label}`, async () => {
+      const w = installed({ files: { axolotlsay: bin, "axolotlsay-update": [recording, 0o755] } });
+      const running = await fileIdentity(w.updaterPath);
+      change(w);
+      await w.verify(true, running);
+      expect(runs(w.home)).toHaveLength(expected);
+      expect(w.verbose.some((l) => l.startsWith(`Not running ${w.updaterPath} again`))).toBe(expected === 0);
+    });
+  }
+
+  it("runs the new updater when the running one is another file", async () => {
+    const w = installed({ files: { axolotlsay: bin, "axolotlsay-update": [recording, 0o755] } });
+    const elsewhere = path.join(w.home, "running-upkeep");
+    writeFileSync(elsewhere, recording, { mode: 0o755 });
+    await w.verify(true, await fileIdentity(elsewhere));
+    expect(runs(w.home)).toEqual(["-V"]);
+  });
+
+  it("runs the binaries' probes and the updater's at the same time", async () => {
+    // Each program marks that it started and waits (up to 4 s) for the other's mark: run one after the
+    // other, the first never sees the second's, and says so in what it prints.
+    const meet = (me: string, other: string, says: string) =>
+      `#!/bin/sh\n: > "$HOME/${me}"\ni=0\nwhile [ ! -e "$HOME/${other}" ] && [ $i -lt 80 ]; do sleep 0.05; i=$((i+1)); done\n` +
+      `if [ -e "$HOME/${other}" ]; then echo "${says}"; else echo "${me} alone"; exit 1; fi\n`;
+    const w = installed({
+      files: {
+        axolotlsay: [meet("bin-started", "updater-started", "axolotlsay 2.0.0"), 0o755],
+        "axolotlsay-update": [meet("updater-started", "bin-started", "upkeep 0.2.0"), 0o755],
+      },
+    });
+    await w.verify();
+    expect(w.warnings).toEqual([]); // the binary printed its version: it met the updater
   });
 });
