@@ -37,7 +37,9 @@ $EnvPrefix = '@@ENV_PREFIX@@'
 $DefaultBaseUrl = '@@BASE_URL@@'
 $InstallPath = '@@INSTALL_PATH@@'
 $UpkeepVersion = '@@UPKEEP_VERSION@@'
-# One artifact per line: kind target file sha256 [comma-separated binaries]
+# One artifact per line: kind target file sha256 [binaries, comma-separated, of an archive; "upkeep"
+# for an updater that is upkeep, the only one that may go into the shared store]. updater-zip is the
+# updater in a zip: its own sha256 is checked before unpacking, the updater's after.
 $Artifacts = @'
 @@ARTIFACTS@@
 '@
@@ -114,10 +116,13 @@ function Select-Artifact {
             $f = @($line.Trim() -split '\s+')
             if ($f.Count -ge 4 -and $f[0] -eq $Kind -and $f[1] -eq $want) {
                 $bins = @()
-                if ($f.Count -ge 5) {
+                $upkeep = $false
+                if ($f.Count -ge 5 -and $f[0] -eq 'updater') {
+                    $upkeep = $f[4] -eq 'upkeep'
+                } elseif ($f.Count -ge 5) {
                     $bins = @($f[4] -split ',')
                 }
-                return [pscustomobject]@{ Target = $f[1]; File = $f[2]; Sha256 = $f[3]; Binaries = $bins }
+                return [pscustomobject]@{ Target = $f[1]; File = $f[2]; Sha256 = $f[3]; Binaries = $bins; Upkeep = $upkeep }
             }
         }
     }
@@ -220,9 +225,10 @@ function Invoke-Download {
     Invoke-WebRequest @request | Out-Null
 }
 
-# Downloads File from the first base URL that has it, and checks its SHA-256.
+# Downloads File from the first base URL that has it, and checks its SHA-256 (a mismatch ends the
+# install). When no base URL has it, the install ends too, or with -Optional $false is returned.
 function Get-Verified {
-    param([string]$File, [string]$Sha256, [string]$Destination)
+    param([string]$File, [string]$Sha256, [string]$Destination, [switch]$Optional)
     $last = ''
     foreach ($base in (Get-BaseUrls)) {
         try {
@@ -232,15 +238,53 @@ function Get-Verified {
             Write-Detail "  trying alternative download URL"
             continue
         }
-        $got = (Get-FileHash -Algorithm SHA256 -LiteralPath $Destination).Hash.ToLowerInvariant()
-        if ($got -ne $Sha256) {
-            Remove-Item -Force -LiteralPath $Destination
-            Stop-Install 1 "checksum mismatch for $($File): expected $Sha256, got $got (nothing was installed)"
-        }
-        Write-Detail "  sha256 $got verified"
-        return
+        Assert-Sha256 $Destination $Sha256 $File
+        return $true
+    }
+    if ($Optional) {
+        Write-Detail "  could not download $File (last tried $last)"
+        return $false
     }
     Stop-Install 1 "could not download $File (last tried $last)"
+}
+
+# Ends the install (the file deleted) unless Path has this SHA-256.
+function Assert-Sha256 {
+    param([string]$Path, [string]$Sha256, [string]$Name)
+    $got = (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant()
+    if ($got -ne $Sha256) {
+        Remove-Item -Force -LiteralPath $Path
+        Stop-Install 1 "checksum mismatch for $($Name): expected $Sha256, got $got (nothing was installed)"
+    }
+    Write-Detail "  sha256 $got verified"
+}
+
+# The updater, through its .zip when Expand-Archive is here (and the release has one), else the plain
+# file; either way Destination ends up with the updater's SHA-256.
+function Get-Updater {
+    param($Updater, [string]$Destination)
+    $packed = Select-Artifact 'updater-zip' @($Updater.Target)
+    if ($null -ne $packed -and (Get-Command Expand-Archive -ErrorAction SilentlyContinue)) {
+        $zipPath = Join-Path $script:Staging $packed.File
+        if (Get-Verified $packed.File $packed.Sha256 $zipPath -Optional) {
+            $unpacked = Join-Path $script:Staging 'updater'
+            $inner = Join-Path $unpacked "$App-update.exe"
+            $ok = $true
+            try {
+                Expand-Archive -LiteralPath $zipPath -DestinationPath $unpacked
+                Move-Item -Force -LiteralPath $inner -Destination $Destination
+            } catch {
+                Write-Detail "  could not unpack $($packed.File); downloading $($Updater.File) instead"
+                $ok = $false
+            }
+            Remove-Item -Force -LiteralPath $zipPath -ErrorAction SilentlyContinue
+            if ($ok) {
+                Assert-Sha256 $Destination $Updater.Sha256 "$($Updater.File) (unpacked from $($packed.File))"
+                return
+            }
+        }
+    }
+    Get-Verified $Updater.File $Updater.Sha256 $Destination | Out-Null
 }
 
 # Sets the install prefix, bin dir and layout with cargo-dist's precedence:
@@ -367,10 +411,28 @@ function Add-ToPath {
 
 # upkeep is ~100 MB (a JavaScript runtime inside), so apps share one copy per upkeep build:
 # %LOCALAPPDATA%\upkeep\Data\<version>-<sha256 prefix>\upkeep.exe, with <app>-update.exe a hard link to
-# it. users\ holds one file per link; a version no link uses any more is deleted. A full copy is
-# installed where a hard link cannot be made (another volume), or with UPKEEP_NO_SHARED_UPDATER=1.
+# it, downloaded only when the store has no copy yet. users\ holds one file per link; a version no link
+# uses any more is deleted. A full copy is installed where a hard link cannot be made (another volume),
+# or with UPKEEP_NO_SHARED_UPDATER=1. Only upkeep goes there: another updater is installed as a plain file.
 function Get-StoreRoot {
     return Join-Path $env:LOCALAPPDATA 'upkeep\Data'
+}
+
+# The store's copy of the upkeep build with this SHA-256, or $null. The directory name only says where
+# to look: the file's content must have the hash.
+function Find-StoredUpdater {
+    param([string]$Sha256)
+    $root = Get-StoreRoot
+    if (-not (Test-Path -LiteralPath $root)) {
+        return $null
+    }
+    foreach ($dir in @(Get-ChildItem -LiteralPath $root -Directory -Filter "*-$($Sha256.Substring(0, 12))")) {
+        $file = Join-Path $dir.FullName 'upkeep.exe'
+        if ((Test-Path -LiteralPath $file -PathType Leaf) -and (Get-FileHash -Algorithm SHA256 -LiteralPath $file).Hash.ToLowerInvariant() -eq $Sha256) {
+            return $file
+        }
+    }
+    return $null
 }
 
 function Get-UserEntry {
@@ -378,29 +440,38 @@ function Get-UserEntry {
     return ($Path -replace '[\\/:]', '%')
 }
 
+# Links <app>-update.exe to Stored (the store's copy, when the download was skipped) or to a store copy
+# of Staged (the verified download) when Share; else, or where no link can be made, installs a copy.
+# (PowerShell's names ignore case: the locals here differ from the parameters by more than that.)
 function Install-Updater {
-    param([string]$Staged, [string]$Sha256, [string]$BinDir)
+    param([string]$Staged, [string]$Sha256, [string]$BinDir, [bool]$Share, [string]$Stored)
     $link = Join-Path $BinDir "$App-update.exe"
-    if (-not (Test-On "$env:UPKEEP_NO_SHARED_UPDATER")) {
+    if ($Share) {
         try {
-            $versionDir = Join-Path (Get-StoreRoot) "$UpkeepVersion-$($Sha256.Substring(0, 12))"
-            $shared = Join-Path $versionDir 'upkeep.exe'
-            New-Item -ItemType Directory -Force -Path (Join-Path $versionDir 'users') | Out-Null
-            $reuse = (Test-Path -LiteralPath $shared) -and ((Get-FileHash -Algorithm SHA256 -LiteralPath $shared).Hash.ToLowerInvariant() -eq $Sha256)
-            if (-not $reuse) {
+            $target = $Stored
+            if (-not $target) {
+                $versionDir = Join-Path (Get-StoreRoot) "$UpkeepVersion-$($Sha256.Substring(0, 12))"
+                $target = Join-Path $versionDir 'upkeep.exe'
+                New-Item -ItemType Directory -Force -Path $versionDir | Out-Null
                 $tmp = Join-Path $versionDir ".upkeep.$PID.exe"
                 Copy-Item -Force -LiteralPath $Staged -Destination $tmp
-                Move-Item -Force -LiteralPath $tmp -Destination $shared
+                Move-Item -Force -LiteralPath $tmp -Destination $target
             }
-            $staged = Join-Path $script:Staging "$App-update.link.exe"
-            New-Item -ItemType HardLink -Path $staged -Target $shared | Out-Null
-            Move-Item -Force -LiteralPath $staged -Destination $link
+            $versionDir = Split-Path -Parent $target
+            New-Item -ItemType Directory -Force -Path (Join-Path $versionDir 'users') | Out-Null
+            $newLink = Join-Path $script:Staging "$App-update.link.exe"
+            New-Item -ItemType HardLink -Path $newLink -Target $target | Out-Null
+            Move-Item -Force -LiteralPath $newLink -Destination $link
             Set-Content -LiteralPath (Join-Path $versionDir "users\$(Get-UserEntry $link)") -Value $link
-            Write-Say "  $App-update.exe -> $shared"
+            Write-Say "  $App-update.exe -> $target"
             Remove-UnusedUpdaters
             return
         } catch {
             Write-Detail "  could not link to the shared updater; installing a copy"
+        }
+        if (-not $Staged) {
+            $Staged = Join-Path $script:Staging "$App-update.exe"
+            Copy-Item -Force -LiteralPath $Stored -Destination $Staged
         }
     }
     Move-Item -Force -LiteralPath $Staged -Destination $link
@@ -477,7 +548,7 @@ function Install-App {
 
     Write-Say "downloading $App $AppVersion $($archive.Target)"
     $archivePath = Join-Path $script:Staging $archive.File
-    Get-Verified $archive.File $archive.Sha256 $archivePath
+    Get-Verified $archive.File $archive.Sha256 $archivePath | Out-Null
     $unpacked = Join-Path $script:Staging 'unpacked'
     try {
         Expand-Archive -LiteralPath $archivePath -DestinationPath $unpacked
@@ -498,8 +569,18 @@ function Install-App {
     if ($withUpdater) {
         $u = Select-Artifact 'updater' $targets
         if ($null -ne $u) {
-            $updater = Join-Path $script:Staging "$App-update.exe"
-            Get-Verified $u.File $u.Sha256 $updater
+            $share = $u.Upkeep -and -not (Test-On "$env:UPKEEP_NO_SHARED_UPDATER")
+            $stored = $null
+            if ($share) {
+                $stored = Find-StoredUpdater $u.Sha256
+            }
+            $updater = ''
+            if ($stored) {
+                Write-Detail "  $App-update.exe: this upkeep build is already in $(Get-StoreRoot); not downloading it"
+            } else {
+                $updater = Join-Path $script:Staging "$App-update.exe"
+                Get-Updater $u $updater
+            }
         } else {
             Write-Warning "this release has no $App-update for $($archive.Target); updates will not be available"
         }
@@ -520,7 +601,7 @@ function Install-App {
         }
     }
     if ($null -ne $updater) {
-        Install-Updater $updater $u.Sha256 $where.BinDir
+        Install-Updater $updater $u.Sha256 $where.BinDir $share $stored
     }
 
     if ($withUpdater) {

@@ -12,7 +12,8 @@
 # 3 no download for this platform.
 #
 # Runs under any POSIX sh (dash, bash, busybox ash); needs curl or wget, tar, xz (or gzip),
-# mktemp, and sha256sum, shasum or openssl.
+# mktemp, and sha256sum, shasum or openssl. The updater comes compressed (.xz) when xz, unxz or
+# busybox unxz is there, else as the plain file.
 
 set -u
 
@@ -29,13 +30,17 @@ DEFAULT_BASE_URL='@@BASE_URL@@'
 # shellcheck disable=SC2016 # a literal $VAR here is intended
 INSTALL_PATH='@@INSTALL_PATH@@'
 UPKEEP_VERSION='@@UPKEEP_VERSION@@'
-# One artifact per line: kind target file sha256 [comma-separated binaries]
+# One artifact per line: kind target file sha256 [binaries, comma-separated, of an archive; "upkeep"
+# for an updater that is upkeep, the only one that may go into the shared store]. updater-xz is the
+# updater compressed: its own sha256 is checked before unpacking, the updater's after.
 ARTIFACTS='@@ARTIFACTS@@'
 # One alias per line: binary alias
 ALIASES='@@ALIASES@@'
 
 QUIET=0
 VERBOSE=0
+PROGRESS=0
+SHARE_UPDATER=0
 STAGE=''
 WORK=''
 
@@ -191,10 +196,11 @@ detect_targets() {
     esac
 }
 
-# Prints "file sha256 binaries" of the first artifact of KIND for the first acceptable target.
+# pick_artifact KIND [TARGET]: prints "target file sha256 extra" of the first artifact of KIND for the
+# first acceptable target (or for TARGET).
 pick_artifact() {
     kind=$1
-    for want in $TARGETS; do
+    for want in ${2:-$TARGETS}; do
         while read -r k target file sum bins; do
             if [ "$k" = "$kind" ] && [ "$target" = "$want" ]; then
                 printf '%s %s %s %s\n' "$target" "$file" "$sum" "${bins:-}"
@@ -273,10 +279,12 @@ wget_get() {
     return 1
 }
 
-# download URL FILE
+# download URL FILE [progress]: with "progress", a progress bar on a terminal (never with --quiet).
 download() {
     url=$1
     out=$2
+    bar=0
+    if [ "${3:-}" = progress ] && [ "$PROGRESS" = 1 ]; then bar=1; fi
     say_verbose "  from $url"
     # A snap-packaged curl cannot write outside the user's home, so wget is preferred over it.
     case "$(command -v curl 2>/dev/null)" in
@@ -284,17 +292,25 @@ download() {
         *) use_curl=1 ;;
     esac
     if [ "$use_curl" = 1 ]; then
+        if [ "$bar" = 1 ]; then set -- --progress-bar; else set -- -sS; fi
         if [ -n "$TOKEN" ] && [ "$(url_host "$url")" = "$TOKEN_HOST" ]; then
             # curl (7.58+) never sends a custom Authorization header to another host on redirect.
-            curl -fsSL --retry 2 -H "@$WORK/auth" -o "$out" "$url"
+            curl -fL "$@" --retry 2 -H "@$WORK/auth" -o "$out" "$url"
         else
-            curl -fsSL --retry 2 -o "$out" "$url"
+            curl -fL "$@" --retry 2 -o "$out" "$url"
         fi
     elif have wget; then
         if wget --version 2>/dev/null | grep -q 'GNU Wget'; then
-            wget_get "$url" "$out"
+            # Without a token wget may follow redirects itself, and show its bar (GNU wget 1.16+).
+            if [ "$bar" = 1 ] && [ -z "$TOKEN" ]; then
+                wget -q --show-progress --progress=bar:force -O "$out" "$url"
+            else
+                wget_get "$url" "$out"
+            fi
         elif [ -n "$TOKEN" ]; then
             die 1 "${ENV_PREFIX}_GITHUB_TOKEN is set, but this wget would send it to every host a download redirects to; install curl or GNU wget"
+        elif [ "$bar" = 1 ]; then
+            wget -O "$out" "$url"
         else
             wget -q -O "$out" "$url"
         fi
@@ -303,26 +319,38 @@ download() {
     fi
 }
 
-# fetch FILE SHA256 DEST: downloads FILE from the first base URL that has it and checks its SHA-256.
-fetch() {
+# try_fetch FILE SHA256 DEST [progress]: downloads FILE from the first base URL that has it and checks
+# its SHA-256 (a mismatch ends the install); status 1 when no base URL has it (FAILED: the last URL).
+try_fetch() {
     file=$1
     want=$2
     dest=$3
     failed=''
     for base in $(base_urls); do
         if [ -n "$failed" ]; then say_verbose "  trying alternative download URL $base"; fi
-        if download "$base/$file" "$dest"; then
-            got=$(sha256_of "$dest")
-            if [ "$got" != "$want" ]; then
-                rm -f "$dest"
-                die 1 "checksum mismatch for $file: expected $want, got $got (nothing was installed)"
-            fi
-            say_verbose "  sha256 $got verified"
+        if download "$base/$file" "$dest" "${4:-}"; then
+            check_sha256 "$dest" "$want" "$file"
             return 0
         fi
         failed="$base/$file"
     done
-    die 1 "could not download $file (last tried $failed)"
+    FAILED=$failed
+    return 1
+}
+
+# fetch FILE SHA256 DEST [progress]: try_fetch, or the install ends.
+fetch() {
+    try_fetch "$@" || die 1 "could not download $1 (last tried $FAILED)"
+}
+
+# check_sha256 FILE SHA256 NAME: the install ends (FILE deleted) unless FILE has this SHA-256.
+check_sha256() {
+    got=$(sha256_of "$1")
+    if [ "$got" != "$2" ]; then
+        rm -f "$1"
+        die 1 "checksum mismatch for $3: expected $2, got $got (nothing was installed)"
+    fi
+    say_verbose "  sha256 $got verified"
 }
 
 sha256_of() {
@@ -407,11 +435,63 @@ resolve_install_dir() {
 # ---- the updater ------------------------------------------------------------------------
 
 # upkeep is ~100 MB (a JavaScript runtime inside), so apps share one copy per upkeep build:
-# <store>/<upkeep version>-<sha256 prefix>/upkeep, with <app>-update a symlink to it. Each version
-# directory keeps, in users/, one file per link that uses it; a version no link uses is deleted.
-# A full copy is installed where links cannot be made, or with UPKEEP_NO_SHARED_UPDATER=1.
+# <store>/<upkeep version>-<sha256 prefix>/upkeep, with <app>-update a symlink to it, downloaded only
+# when the store has no copy yet. Each version directory keeps, in users/, one file per link that uses
+# it; a version no link uses is deleted. A full copy is installed where links cannot be made, or with
+# UPKEEP_NO_SHARED_UPDATER=1. Only upkeep goes there: another updater (axoupdater) finds itself by its
+# resolved path, which must be in the install prefix, so it is installed as a plain file.
 store_root() {
     printf '%s' "${XDG_DATA_HOME:-$HOME/.local/share}/upkeep"
+}
+
+# stored_updater SHA256: prints the store's copy of the upkeep build with this SHA-256, if it has one.
+# The directory name only says where to look: the file's content must have the hash.
+stored_updater() {
+    for f in "$(store_root)"/*-"$(printf '%s' "$1" | cut -c 1-12)"/upkeep; do
+        if [ -f "$f" ] && [ ! -L "$f" ] && [ "$(sha256_of "$f")" = "$1" ]; then
+            printf '%s\n' "$f"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The command that writes a .xz file's content to stdout: xz, unxz or busybox unxz, whichever is here.
+xz_command() {
+    if have xz; then
+        printf 'xz -dc'
+    elif have unxz; then
+        printf 'unxz -c'
+    elif have busybox && busybox --list 2>/dev/null | grep -qx unxz; then
+        printf 'busybox unxz -c'
+    else
+        return 1
+    fi
+}
+
+# fetch_updater TARGET FILE SHA256 DEST: the updater, through its .xz when this system can unpack it
+# (and the release has one), else the plain file; either way DEST ends up with the updater's SHA-256.
+fetch_updater() {
+    u_file=$2
+    u_sum=$3
+    u_dest=$4
+    if unxz_cmd=$(xz_command) && packed=$(pick_artifact updater-xz "$1"); then
+        # shellcheck disable=SC2086 # split the record into its fields
+        set -- $packed
+        if try_fetch "$2" "$3" "$WORK/$2" progress; then
+            # shellcheck disable=SC2086 # the command and its options
+            if $unxz_cmd "$WORK/$2" >"$u_dest"; then
+                rm -f "$WORK/$2"
+                check_sha256 "$u_dest" "$u_sum" "$u_file (unpacked from $2)"
+                return 0
+            fi
+            say_verbose "  could not unpack $2 with $unxz_cmd; downloading $u_file instead"
+        else
+            say_verbose "  could not download $2 (last tried $FAILED); downloading $u_file instead"
+        fi
+        rm -f "$WORK/$2" "$u_dest"
+    fi
+    fetch "$u_file" "$u_sum" "$u_dest" progress
 }
 
 # The name of a link's entry in users/: its path with '/' turned into '%'.
@@ -419,32 +499,45 @@ user_entry() {
     printf '%s' "$1" | sed 's|/|%|g'
 }
 
-# install_updater STAGED_FILE SHA256
+# store_put SHA256 FILE: copies FILE, the verified updater, into the store; prints the copy's path.
+store_put() {
+    version_dir="$(store_root)/$UPKEEP_VERSION-$(printf '%s' "$1" | cut -c 1-12)"
+    tmp="$version_dir/.upkeep.$$"
+    # A hard link where the store shares the bin dir's file system (FILE's own name goes with the staging dir).
+    if mkdir -p "$version_dir/users" 2>/dev/null && { ln "$2" "$tmp" 2>/dev/null || cp "$2" "$tmp" 2>/dev/null; } &&
+        chmod 755 "$tmp" && mv -f "$tmp" "$version_dir/upkeep"; then
+        printf '%s\n' "$version_dir/upkeep"
+    else
+        rm -f "$tmp" 2>/dev/null
+        return 1
+    fi
+}
+
+# install_updater SHA256 SHARED STAGED: with SHARE_UPDATER, links <app>-update to SHARED (the store's
+# copy, when the download was skipped) or to a store copy of STAGED (the verified download); else, or
+# where no link can be made, installs a copy.
 install_updater() {
     link="$BIN_DIR/$APP-update"
-    if ! is_on "${UPKEEP_NO_SHARED_UPDATER:-}"; then
-        version_dir="$(store_root)/$UPKEEP_VERSION-$(printf '%s' "$2" | cut -c 1-12)"
-        shared="$version_dir/upkeep"
-        if [ -f "$shared" ] && [ "$(sha256_of "$shared")" = "$2" ]; then
-            say_verbose "  reusing $shared"
-        elif mkdir -p "$version_dir/users" 2>/dev/null && cp "$1" "$version_dir/.upkeep.$$" 2>/dev/null; then
-            chmod 755 "$version_dir/.upkeep.$$"
-            mv -f "$version_dir/.upkeep.$$" "$shared" || shared=''
-        else
-            shared=''
-        fi
-        if [ -n "$shared" ] && mkdir -p "$version_dir/users" && ln -s "$shared" "$STAGE/$APP-update.link" 2>/dev/null &&
+    shared=$2
+    staged=$3
+    if [ "$SHARE_UPDATER" = 1 ]; then
+        if [ -z "$shared" ]; then shared=$(store_put "$1" "$staged") || shared=''; fi
+        if [ -n "$shared" ] && mkdir -p "${shared%/upkeep}/users" && ln -s "$shared" "$STAGE/$APP-update.link" 2>/dev/null &&
             mv -f "$STAGE/$APP-update.link" "$link"; then
-            printf '%s\n' "$link" >"$version_dir/users/$(user_entry "$link")"
+            printf '%s\n' "$link" >"${shared%/upkeep}/users/$(user_entry "$link")"
             say "  $APP-update -> $shared"
             collect_store
             return
         fi
         rm -f "$STAGE/$APP-update.link"
         say_verbose "  could not link to the shared updater; installing a copy"
+        if [ -z "$staged" ]; then
+            staged="$STAGE/$APP-update"
+            cp "$shared" "$staged" || die 1 "could not copy $shared into $BIN_DIR"
+        fi
     fi
-    chmod 755 "$1"
-    mv -f "$1" "$link" || die 1 "could not move $APP-update into $BIN_DIR"
+    chmod 755 "$staged"
+    mv -f "$staged" "$link" || die 1 "could not move $APP-update into $BIN_DIR"
     say "  $APP-update"
     collect_store
 }
@@ -595,6 +688,7 @@ main() {
     parse_args "$@"
     if is_on "$(app_var PRINT_QUIET)" || is_on "${INSTALLER_PRINT_QUIET:-}"; then QUIET=1; fi
     if is_on "$(app_var PRINT_VERBOSE)" || is_on "${INSTALLER_PRINT_VERBOSE:-}"; then VERBOSE=1; fi
+    if [ -t 2 ] && [ "$QUIET" != 1 ]; then PROGRESS=1; fi
     case "$ENV_PREFIX" in
         '' | [0-9]* | *[!A-Z0-9_]*) die 1 "this installer is damaged (bad variable prefix '$ENV_PREFIX')" ;;
     esac
@@ -653,9 +747,19 @@ main() {
         if upicked=$(pick_artifact updater); then
             # shellcheck disable=SC2086 # split the record into its fields
             set -- $upicked
-            fetch "$2" "$3" "$STAGE/$APP-update"
-            updater="$APP-update"
+            updater=1
             updater_sum=$3
+            updater_shared=''
+            updater_staged=''
+            SHARE_UPDATER=0
+            if [ "${4:-}" = upkeep ] && ! is_on "${UPKEEP_NO_SHARED_UPDATER:-}"; then SHARE_UPDATER=1; fi
+            if [ "$SHARE_UPDATER" = 1 ] && updater_shared=$(stored_updater "$3"); then
+                say_verbose "  $APP-update: this upkeep build is already in $(store_root); not downloading it"
+            else
+                updater_shared=''
+                updater_staged="$STAGE/$APP-update"
+                fetch_updater "$1" "$2" "$3" "$updater_staged"
+            fi
         else
             warn "this release has no $APP-update for $target; updates will not be available"
         fi
@@ -680,7 +784,7 @@ $ALIASES
 EOF
     done
     if [ -n "$updater" ]; then
-        install_updater "$STAGE/$updater" "$updater_sum"
+        install_updater "$updater_sum" "$updater_shared" "$updater_staged"
     fi
 
     if [ "$with_updater" = 1 ]; then write_receipt; fi

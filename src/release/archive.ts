@@ -1,6 +1,9 @@
 // Minimal, dependency-free archive writers for release directories: ustar (then xz via the `xz`
-// command) and zip (deflate, CRC-32 from node:zlib).
+// command) and zip (deflate, CRC-32 from node:zlib), and the updater compressed for its installer.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import zlib from "node:zlib";
 
 /** One file in an archive: its path inside it (`/`-separated), its bytes and its Unix mode. */
@@ -103,4 +106,58 @@ export function zip(entries: readonly ArchiveEntry[], mtime: number): Buffer {
   end.writeUInt32LE(size, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...local, ...central, end]);
+}
+
+// The last few compressed updaters, by what they were made from.
+const packed = new Map<string, Buffer>();
+
+/**
+ * An updater compressed for its installer: xz for the sh one, or a zip holding just `zipEntry` (for
+ * the ps1 one's Expand-Archive). Releases often ship the same 100 MB build (a CI job releasing several
+ * apps, the test suite), which xz takes ~30 s over: each is compressed once per process and, given
+ * `cacheDir`, once per checkout (kept there by what it was made from; written by rename, so a reader
+ * never sees half a file).
+ */
+export function packUpdater(data: Buffer, zipEntry?: { name: string; mtime: number }, cacheDir?: string): Buffer {
+  const digest = createHash("sha256").update(data).digest("hex");
+  const key = `${digest} ${zipEntry ? `zip ${zipEntry.name} ${zipEntry.mtime}` : "xz"}`;
+  // Only the slow xz form is kept on disk, and a kept file is used only if it unpacks to `data`.
+  const file = cacheDir && !zipEntry ? path.join(cacheDir, `${digest}.xz`) : undefined;
+  let made = packed.get(key) ?? (file ? unpacksTo(file, digest) : undefined);
+  if (!made) {
+    made = zipEntry ? zip([{ name: zipEntry.name, data, mode: 0o755 }], zipEntry.mtime) : xz(data);
+    if (file) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, made);
+      renameSync(tmp, file);
+      pruneKept(path.dirname(file), 4);
+    }
+  }
+  packed.delete(key);
+  packed.set(key, made);
+  for (const oldest of packed.keys()) if (packed.size > 4) packed.delete(oldest);
+  return made;
+}
+
+// A kept .xz whose content unpacks to the build with SHA-256 `digest` (~1 s for 100 MB), else undefined.
+function unpacksTo(file: string, digest: string): Buffer | undefined {
+  if (!existsSync(file)) return undefined;
+  const kept = readFileSync(file);
+  try {
+    const plain = execFileSync("xz", ["-dc"], { input: kept, maxBuffer: 1024 * 1024 * 1024 });
+    return createHash("sha256").update(plain).digest("hex") === digest ? kept : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Keeps the `keep` most recently written .xz files of `dir` (one per build: a checkout rebuilt often
+// would otherwise collect one 25 MB file per build).
+function pruneKept(dir: string, keep: number): void {
+  const kept = readdirSync(dir)
+    .filter((f) => f.endsWith(".xz"))
+    .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { f } of kept.slice(keep)) rmSync(path.join(dir, f), { force: true });
 }

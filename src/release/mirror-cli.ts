@@ -57,7 +57,10 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
         fromReleaseDir({ app, dir: dir as string, tag: values.tag ?? `v${guessVersion(dir as string, app)}`, prerelease: values.prerelease }),
         log,
       );
-  log(`${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum`);
+  log(
+    `${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum; ` +
+      `${stats.linked} hard-linked to the same file of another release`,
+  );
   log(`use it with: <app>-update --source ${pathToFileURL(path.resolve(out)).href} (or serve ${out} over HTTP)`);
 }
 

@@ -6,8 +6,10 @@
 // asset already there with the right SHA-256 is not fetched again. Every asset is verified while copied,
 // against every SHA-256 the release publishes for it (GitHub's digest, <asset>.sha256, sha256.sum: the
 // updater's rules, core/checksum.ts); a mismatch stops before the index changes. Versions and tags follow
-// core/version.ts, so the mirror holds exactly the releases an updater can pick.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+// core/version.ts, so the mirror holds exactly the releases an updater can pick. An asset another file of
+// the mirror has by its published SHA-256 (one updater build in many releases) is a hard link to it, not
+// fetched again: every <tag>/<asset> stays a file of its own, served as before (a copy where links fail).
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checksumFromText, checksumSourcesFor, sha256Hex } from "../core/checksum.js";
@@ -39,6 +41,8 @@ export interface SourceRelease {
 export interface MirrorStats {
   releases: number;
   copied: number;
+  /** Assets made hard links to a file of the mirror with the same SHA-256 (not fetched). */
+  linked: number;
   unchanged: number;
   unverified: number;
 }
@@ -53,11 +57,44 @@ function readIndex(out: string, app: string): MirrorIndex {
   return raw as MirrorIndex;
 }
 
-function writeAtomic(file: string, data: Buffer | string): void {
+// Puts `file` in place by a rename, once `make` has made it under a temporary name (its bytes, or a hard link).
+function placeAtomic(file: string, make: (tmp: string) => void): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    rmSync(tmp, { force: true });
+    make(tmp);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Makes `file` a hard link to `existing`; false where the file system cannot (another disk, a share without links). */
+function linkAtomic(existing: string, file: string): boolean {
+  try {
+    placeAtomic(file, (tmp) => linkSync(existing, tmp));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The mirror's files by SHA-256 (the index's by tag and name, never its paths; those written since); `find` checks the content. */
+function mirrorFiles(out: string, index: MirrorIndex) {
+  const byHash = new Map<string, string[]>();
+  const verified = new Map<string, string>();
+  const add = (hex: string, file: string): void => void byHash.set(hex, [...(byHash.get(hex) ?? []), file]);
+  for (const r of index.releases) for (const a of r.assets) if (a.sha256) add(a.sha256, path.join(out, mirrorAssetPath(r.tag, a.name).dir, a.name));
+  const hashOf = (file: string): string | undefined =>
+    lstatSync(file, { throwIfNoEntry: false })?.isFile() ? (verified.get(file) ?? verified.set(file, sha256Hex(readFileSync(file))).get(file)) : undefined;
+  return {
+    add: (hex: string, file: string): void => {
+      add(hex, file);
+      verified.set(file, hex);
+    },
+    find: (hex: string): string | undefined => byHash.get(hex)?.find((file) => hashOf(file) === hex),
+  };
 }
 
 /**
@@ -83,7 +120,8 @@ async function publishedChecksums(release: Release, name: string, all: boolean, 
 /** Adds releases to the mirror in `out` (newest first, as listed); returns counts. */
 export async function addReleases(out: string, app: string, releases: readonly SourceRelease[], log: (line: string) => void = () => {}): Promise<MirrorStats> {
   const index = readIndex(out, app);
-  const stats: MirrorStats = { releases: 0, copied: 0, unchanged: 0, unverified: 0 };
+  const stats: MirrorStats = { releases: 0, copied: 0, linked: 0, unchanged: 0, unverified: 0 };
+  const files = mirrorFiles(out, index);
   const entries: MirrorRelease[] = [];
   for (const r of releases) {
     const version = versionFromTag(r.tag, app);
@@ -107,12 +145,20 @@ export async function addReleases(out: string, app: string, releases: readonly S
       const current = (await publishedChecksums(release, a.name, false, readChecksums))[0] ?? recorded;
       if (current && existsSync(file) && sha256Hex(readFileSync(file)) === current) {
         stats.unchanged++;
+        files.add(current, file);
         assets.push({ name: a.name, path: where.path, size: statSync(file).size, sha256: current });
+        continue;
+      }
+      const published = await publishedChecksums(release, a.name, true, readChecksums);
+      // The same bytes already in the mirror, by every checksum the release publishes: a hard link, no download.
+      const same = published.length > 0 && published.every((hex) => hex === published[0]) ? files.find(published[0] as string) : undefined;
+      if (same && same !== file && linkAtomic(same, file)) {
+        stats.linked++;
+        assets.push({ name: a.name, path: where.path, size: statSync(file).size, sha256: published[0] as string });
         continue;
       }
       const data = await (checksumFiles.get(a.name) ?? r.read(a));
       const got = sha256Hex(data);
-      const published = await publishedChecksums(release, a.name, true, readChecksums);
       const expected = published.length > 0 ? published : recorded ? [recorded] : [];
       const wrong = expected.find((hex) => hex !== got);
       if (wrong) throw new MirrorError(`checksum mismatch for ${r.tag}/${a.name}: expected ${wrong}, got ${got}; the mirror was not changed`);
@@ -120,7 +166,8 @@ export async function addReleases(out: string, app: string, releases: readonly S
         stats.unverified++;
         log(`warning: ${r.tag}/${a.name} has no published checksum; recorded as downloaded`);
       }
-      writeAtomic(file, data);
+      placeAtomic(file, (tmp) => writeFileSync(tmp, data));
+      files.add(got, file);
       stats.copied++;
       assets.push({ name: a.name, path: where.path, size: data.length, sha256: got });
     }
@@ -130,7 +177,7 @@ export async function addReleases(out: string, app: string, releases: readonly S
   // New and refreshed releases first (newest first, as listed), then any older ones the mirror kept.
   const fresh = new Set(entries.map((e) => e.tag));
   index.releases = [...entries, ...index.releases.filter((x) => !fresh.has(x.tag))];
-  writeAtomic(path.join(out, MIRROR_INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+  placeAtomic(path.join(out, MIRROR_INDEX_FILE), (tmp) => writeFileSync(tmp, `${JSON.stringify(index, null, 2)}\n`));
   return stats;
 }
 

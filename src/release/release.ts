@@ -1,16 +1,17 @@
-// Turns an app's built binaries into a directory ready to attach to a GitHub release: archives,
-// checksums, `<app>-<target>-update` copies of upkeep, and rendered installers (scripts/release.mjs).
+// Over 200 lines: the release directory is one contract with the installers (files, checksums, the artifact table), made in one pass.
+// Turns an app's built binaries into a directory ready to attach to a GitHub release: archives, checksums,
+// `<app>-<target>-update` (upkeep, plain and as `.xz`, `.zip` for Windows), installers (scripts/release.mjs).
 //
 // --binaries DIR holds <target>/<files>: every regular file there is one of the app's executables.
-// --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets).
+// --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets), or another updater (render.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checksumLine, sha256Hex } from "../core/checksum.js";
 import { strictVersion } from "../core/version.js";
-import { tar, xz, zip } from "./archive.js";
+import { packUpdater, tar, xz, zip } from "./archive.js";
 import { ROOT, upkeepVersion } from "./checkout.js";
-import { renderInstaller, type Artifact } from "./render.js";
+import { isUpkeep, renderInstaller, type Artifact } from "./render.js";
 import { isWindowsTarget, KNOWN_TARGETS, updaterFileName } from "./targets.js";
 
 export const USAGE = `Usage: node scripts/release.mjs --app NAME --version V --repo OWNER/NAME --binaries DIR --updater DIR --out DIR
@@ -130,8 +131,15 @@ export function release(options: ReleaseOptions): string[] {
     const archiveSum = emit(archive, p.windows ? zip(entries, mtime) : xz(tar(entries, mtime)));
     artifacts.push({ kind: "archive", target: p.target, file: archive, sha256: archiveSum, binaries: p.files });
     const updaterName = `${o.app}-${p.target}-update`;
-    const updaterSum = emit(updaterName, readFileSync(p.updater));
-    artifacts.push({ kind: "updater", target: p.target, file: updaterName, sha256: updaterSum, binaries: [] });
+    const updater = readFileSync(p.updater);
+    artifacts.push({ kind: "updater", target: p.target, file: updaterName, sha256: emit(updaterName, updater), binaries: [], upkeep: isUpkeep(updater) });
+    // Compressed too (upkeep: ~25 MB instead of ~100), for installers that can unpack it.
+    const packed = `${updaterName}${p.windows ? ".zip" : ".xz"}`;
+    const packedSum = emit(
+      packed,
+      packUpdater(updater, p.windows ? { name: `${o.app}-update.exe`, mtime } : undefined, path.join(root, ".cache", "updater-xz")),
+    );
+    artifacts.push({ kind: p.windows ? "updater-zip" : "updater-xz", target: p.target, file: packed, sha256: packedSum, binaries: [] });
   }
 
   const data = { ...o, upkeepVersion: upkeepVersion(root), artifacts };

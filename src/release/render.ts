@@ -1,16 +1,36 @@
 // Fills an installer template (installers/installer.sh or .ps1) for one release. Every value was
-// validated by the caller to hold no quotes or newlines, so it can sit in a single-quoted string.
+// validated by the caller to hold no quotes or newlines, so it can sit in a single-quoted string. It
+// also tells the installers which updaters are upkeep, the only ones they may share between apps.
 import { appEnvPrefix } from "../core/env-name.js";
 import { isWindowsTarget } from "./targets.js";
 
-/** A file of the release an installer may download: an app archive or upkeep renamed as the updater. */
+/**
+ * A phrase of upkeep's own command-line help (src/cli/help.ts), so it is in every upkeep executable (a
+ * single executable holds its bundle's text) and in no other updater. Only upkeep goes into the
+ * installers' shared store: it finds its app by the name it was run as, where an updater that resolves
+ * its own path (axoupdater) would find itself in the store, outside the receipt's prefix, and refuse.
+ */
+export const UPKEEP_MARKER = "the same program installed under that app's name";
+
+/** Whether an updater executable is upkeep: the marker as UTF-8 (the blob's script) or UTF-16 (a V8 snapshot's), at any byte offset. */
+export function isUpkeep(executable: Buffer): boolean {
+  return executable.includes(Buffer.from(UPKEEP_MARKER, "utf8")) || executable.includes(Buffer.from(UPKEEP_MARKER, "utf16le"));
+}
+
+/**
+ * A file of the release an installer may download: an app archive, the updater (`<app>-<target>-update`),
+ * or the updater compressed (`updater-xz` for the sh installer, `updater-zip` for the ps1 one): the
+ * installer checks the compressed file's SHA-256, unpacks it, then checks the plain updater's.
+ */
 export interface Artifact {
-  kind: "archive" | "updater";
+  kind: "archive" | "updater" | "updater-xz" | "updater-zip";
   target: string;
   file: string;
   sha256: string;
-  /** The app's executables inside an archive (none for the updater). */
+  /** The app's executables inside an archive (none for the others). */
   binaries: string[];
+  /** The updater is upkeep, so installers may share one copy of it between apps (any other updater is installed as a plain file). */
+  upkeep?: boolean;
 }
 
 /** What an installer is rendered with. */
@@ -34,7 +54,9 @@ export interface RenderData {
 export function renderInstaller(template: string, kind: "sh" | "ps1", d: RenderData): string {
   const windows = kind === "ps1";
   const mine = d.artifacts.filter((a) => isWindowsTarget(a.target) === windows);
-  const artifacts = mine.map((a) => [a.kind, a.target, a.file, a.sha256, ...(a.binaries.length ? [a.binaries.join(",")] : [])].join(" ")).join("\n");
+  // The fifth field: an archive's binaries, or "upkeep" for an updater the installers may share.
+  const extra = (a: Artifact): string[] => (a.binaries.length ? [a.binaries.join(",")] : a.kind === "updater" && a.upkeep ? ["upkeep"] : []);
+  const artifacts = mine.map((a) => [a.kind, a.target, a.file, a.sha256, ...extra(a)].join(" ")).join("\n");
   const exe = (name: string): string => (windows && !name.endsWith(".exe") ? `${name}.exe` : name);
   const aliases = d.aliases.map(([bin, alias]) => `${exe(bin)} ${exe(alias)}`).join("\n");
   const values: Record<string, string> = {

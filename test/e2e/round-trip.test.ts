@@ -2,7 +2,7 @@
 // scripts/release.mjs (shipping the real dist/upkeep as <app>-<target>-update), publish both on the
 // fake GitHub, install v1 with the rendered installer.sh, then run the installed axolotlsay-update.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { releaseFromDir } from "../helpers/fake-app.js";
@@ -11,6 +11,7 @@ import { runProcess as run } from "../helpers/run.js";
 import { EXE as exe, makeWorld } from "../helpers/world.js";
 
 describe("round trip: release → install v1 → <app>-update → v2", () => {
+  // The long timeout: releasing compresses the 100 MB updater with xz, a minute on a busy two-core machine.
   it("updates the app installed by our installer, rewrites the receipt and keeps the updater", async () => {
     expect(existsSync(exe), "dist/upkeep is built by npm test").toBe(true);
     const upkeep = readFileSync(exe);
@@ -56,5 +57,7 @@ describe("round trip: release → install v1 → <app>-update → v2", () => {
     expect(again.stderr).toBe("");
     // The user's .profile got exactly one PATH line across install and update.
     expect(readFileSync(path.join(home, ".profile"), "utf8")).toBe('\n. "$HOME/.cargo/env"\n');
-  });
+    // release.mjs knew the real build for upkeep, so the installer shared it through the store.
+    expect(readlinkSync(path.join(bin, "axolotlsay-update"))).toMatch(new RegExp(`^${home}/\\.local/share/upkeep/[^/]+/upkeep$`));
+  }, 300_000);
 });

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { release } from "../../src/release/release.js";
+import { UPKEEP_MARKER } from "../../src/release/render.js";
 import { tmpDir } from "./fake-app.js";
 import { runProcess } from "./run.js";
 
@@ -30,6 +31,12 @@ export const SHELLS: Shell[] = [
   shell("busybox ash", "busybox", ["sh"], "npm run setup installs it"),
 ];
 
+/**
+ * A stand-in for upkeep as the updater: a script printing "updater <version>" that scripts/release.mjs
+ * takes for upkeep (it holds upkeep's marker), so installers share it through the store.
+ */
+export const fakeUpkeep = (version: string): string => `#!/bin/sh\n# ${UPKEEP_MARKER}\necho "updater ${version}"\n`;
+
 /** Options of {@link makeRelease}. */
 export interface MakeReleaseOptions {
   version: string;
@@ -38,7 +45,7 @@ export interface MakeReleaseOptions {
   installPath?: string;
   aliases?: string[];
   baseUrl?: string;
-  /** Updater body per target; default a small script printing "updater <version>". */
+  /** Updater body per target; default {@link fakeUpkeep} of the release's version. */
   updater?: (target: string) => Buffer | string;
 }
 
@@ -53,7 +60,7 @@ export function makeRelease(o: MakeReleaseOptions): string {
     mkdirSync(bins, { recursive: true });
     mkdirSync(upd, { recursive: true });
     writeFileSync(path.join(bins, windows ? `${app}.exe` : app), `#!/bin/sh\necho "${app} ${o.version} ${target}"\n`, { mode: 0o755 });
-    writeFileSync(path.join(upd, windows ? "upkeep.exe" : "upkeep"), o.updater?.(target) ?? `#!/bin/sh\necho "updater ${o.version}"\n`, { mode: 0o755 });
+    writeFileSync(path.join(upd, windows ? "upkeep.exe" : "upkeep"), o.updater?.(target) ?? fakeUpkeep(o.version), { mode: 0o755 });
   }
   const out = path.join(work, "out");
   release({

@@ -46,10 +46,13 @@ const rendered = () => {
 
 // Cmdlets the installer may call besides its own functions.
 const CMDLETS = new Set(
-  "Add-Content ConvertTo-Json ConvertTo-SecureString Copy-Item Expand-Archive Get-ChildItem Get-Content Set-Content ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(
+  "Add-Content ConvertTo-Json ConvertTo-SecureString Copy-Item Expand-Archive Get-ChildItem Get-Command Get-Content Set-Content ForEach-Object Get-FileHash Get-Help Get-Item Invoke-WebRequest Join-Path Move-Item New-Item New-Object Out-Null Remove-Item Select-Object Set-ItemProperty Set-StrictMode Split-Path Test-Path Where-Object Write-Host Write-Verbose Write-Warning".split(
     " ",
   ),
 );
+
+// A function's text, from its line to the next function's.
+const fn = (name: string) => template.slice(template.indexOf(`function ${name}`), template.indexOf("\nfunction ", template.indexOf(`function ${name}`) + 1));
 
 describe("installer.ps1", () => {
   it("the template and a rendered installer parse with no syntax errors", () => {
@@ -70,11 +73,13 @@ describe("installer.ps1", () => {
     expect(text).toContain("\r\n");
     expect(text).not.toMatch(/[^\r]\n/);
     const table = /\$Artifacts = @'\r\n([\s\S]*?)\r\n'@/.exec(text)?.[1]?.split("\r\n") ?? [];
-    expect(table.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual([
-      "archive aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc.zip",
-      "updater aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc-update",
-      "archive x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc.zip",
-      "updater x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc-update",
+    expect(table.map((l) => [...l.split(" ").slice(0, 3), ...l.split(" ").slice(4)].join(" "))).toEqual([
+      "archive aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc.zip axolotlsay.exe",
+      "updater aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc-update upkeep",
+      "updater-zip aarch64-pc-windows-msvc axolotlsay-aarch64-pc-windows-msvc-update.zip",
+      "archive x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc.zip axolotlsay.exe",
+      "updater x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc-update upkeep",
+      "updater-zip x86_64-pc-windows-msvc axolotlsay-x86_64-pc-windows-msvc-update.zip",
     ]);
     for (const line of table) {
       const [, , file, sum] = line.split(" ");
@@ -170,15 +175,48 @@ describe("installer.ps1", () => {
   });
 
   it("shares one upkeep per build: a hard link into %LOCALAPPDATA%\\upkeep\\Data, a copy when that fails, unused versions removed", () => {
-    const fn = (name: string) =>
-      template.slice(template.indexOf(`function ${name}`), template.indexOf("\nfunction ", template.indexOf(`function ${name}`) + 1));
     const install = fn("Install-Updater");
-    expect(install).toContain("New-Item -ItemType HardLink -Path $staged -Target $shared");
+    expect(install).toContain("New-Item -ItemType HardLink -Path $newLink -Target $target");
     expect(install).toMatch(/catch \{[\s\S]*installing a copy[\s\S]*Move-Item -Force -LiteralPath \$Staged -Destination \$link/);
-    expect(install).toContain("UPKEEP_NO_SHARED_UPDATER");
+    // PowerShell's variable names ignore case: no local may shadow a parameter it still needs.
+    const params = [...(/param\(([^)]*)\)/.exec(install)?.[1] ?? "").matchAll(/\$(\w+)/g)].map((m) => m[1]!.toLowerCase());
+    const assigned = [...install.matchAll(/^\s*\$(\w+) = /gm)].map((m) => m[1]!.toLowerCase());
+    expect(assigned.filter((v) => params.includes(v))).toEqual(["staged"]);
+    // … and Staged is reassigned only where the store's copy becomes the one to install.
+    expect(install.match(/^\s*\$staged = .*$/gim)?.map((l) => l.trim())).toEqual(['$Staged = Join-Path $script:Staging "$App-update.exe"']);
+    expect(fn("Install-App")).toContain("UPKEEP_NO_SHARED_UPDATER");
     expect(fn("Get-StoreRoot")).toContain("'upkeep\\Data'");
     expect(fn("Remove-UnusedUpdaters")).toContain("Remove-Item -Recurse -Force -LiteralPath $dir.FullName");
-    expect(template).toContain("Install-Updater $updater $u.Sha256 $where.BinDir");
+    expect(template).toContain("Install-Updater $updater $u.Sha256 $where.BinDir $share $stored");
+  });
+
+  it("only upkeep goes into the store, and a build the store has (by its content's hash) is not downloaded again", () => {
+    const main = fn("Install-App");
+    expect(main).toContain('$share = $u.Upkeep -and -not (Test-On "$env:UPKEEP_NO_SHARED_UPDATER")');
+    expect(main).toMatch(/if \(\$share\) \{\s*\$stored = Find-StoredUpdater \$u\.Sha256/);
+    expect(main).toMatch(/if \(\$stored\) \{[^}]*not downloading it[^}]*\} else \{[^}]*Get-Updater \$u \$updater/);
+    expect(fn("Select-Artifact")).toContain("$upkeep = $f[4] -eq 'upkeep'");
+    const find = fn("Find-StoredUpdater");
+    expect(find).toContain('-Filter "*-$($Sha256.Substring(0, 12))"');
+    expect(find).toMatch(/Get-FileHash -Algorithm SHA256 -LiteralPath \$file\)\.Hash\.ToLowerInvariant\(\) -eq \$Sha256\) \{\s*return \$file/);
+    expect(fn("Install-Updater")).toMatch(/if \(\$Share\) \{/);
+  });
+
+  it("downloads the updater's .zip when Expand-Archive is here, checking the zip's SHA-256 and then the updater's; else the plain file", () => {
+    const get = fn("Get-Updater");
+    expect(get).toContain("Select-Artifact 'updater-zip' @($Updater.Target)");
+    expect(get).toContain("Get-Command Expand-Archive -ErrorAction SilentlyContinue");
+    const order = [
+      "Get-Verified $packed.File $packed.Sha256 $zipPath -Optional",
+      "Expand-Archive -LiteralPath $zipPath",
+      'Assert-Sha256 $Destination $Updater.Sha256 "$($Updater.File) (unpacked from $($packed.File))"',
+      "Get-Verified $Updater.File $Updater.Sha256 $Destination",
+    ].map((s) => get.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The entry the zip holds is the one it looks for (release.ts writes <app>-update.exe).
+    expect(get).toContain('Join-Path $unpacked "$App-update.exe"');
+    expect(fn("Get-Verified")).toMatch(/if \(\$Optional\) \{[^}]*return \$false/);
   });
 
   it("verifies every download's SHA-256 before using it, and exits 3 when there is no Windows build", () => {

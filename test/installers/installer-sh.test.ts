@@ -1,13 +1,26 @@
 // installers/installer.sh, rendered by scripts/release.mjs and run for real under dash, bash and
 // busybox ash in throw-away HOMEs against the fake GitHub on loopback.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReceipt } from "../../src/core/receipt.js";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
-import { busyboxOnly, fakeCommands, makeRelease, onlyCommands, runScript, SHELLS, type MakeReleaseOptions, type Shell } from "../helpers/installers.js";
+import {
+  busyboxOnly,
+  fakeCommands,
+  fakeUpkeep,
+  makeRelease,
+  onlyCommands,
+  runScript,
+  SHELLS,
+  which,
+  type MakeReleaseOptions,
+  type Shell,
+} from "../helpers/installers.js";
+import { runProcess } from "../helpers/run.js";
 import { makeWorld } from "../helpers/world.js";
 
 const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -36,6 +49,39 @@ async function world(o: { release?: Partial<MakeReleaseOptions>; gh?: FakeGithub
 }
 
 const version = (file: string) => spawnSync(file, { encoding: "utf8" }).stdout.trim();
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const UPDATER = "axolotlsay-x86_64-unknown-linux-gnu-update";
+// The updater files (plain or compressed) the installer asked the fake GitHub for, in order.
+const updaterRequests = (w: { gh: { log: { path: string }[] } }) => w.gh.log.map((l) => path.basename(l.path)).filter((f) => /-update(\.xz|\.zip)?$/.test(f));
+// What the installer runs besides a downloader and a decompressor.
+const TOOLS = [
+  "tar",
+  "sha256sum",
+  "mktemp",
+  "uname",
+  "grep",
+  "sed",
+  "tail",
+  "tr",
+  "cut",
+  "awk",
+  "chmod",
+  "mv",
+  "cp",
+  "rm",
+  "mkdir",
+  "ln",
+  "cat",
+  "readlink",
+  "id",
+  "getent",
+];
+
+// Runs argv with its stdout and stderr on a terminal (util-linux script: a pseudo-terminal), output as one stream.
+function runOnTerminal(argv: string[], env: Record<string, string>) {
+  const command = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  return runProcess(which("script"), ["-qec", command, "/dev/null"], env, "/");
+}
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 for (const shell of SHELLS) {
@@ -197,7 +243,7 @@ for (const shell of SHELLS) {
       const shared = path.join(store, versions[0]!, "upkeep");
       expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toBe(shared);
       // A second app whose release ships the same upkeep build reuses it.
-      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => '#!/bin/sh\necho "updater 1.0.0"\n' });
+      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => fakeUpkeep("1.0.0") });
       const gh2 = await startFakeGithub({ releases: [releaseFromDir(other, "v3.0.0")] });
       const r2 = await runScript(shell, path.join(other, "otherapp-installer.sh"), { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: gh2.gheBase });
       expect(r2.code).toBe(0);
@@ -209,14 +255,14 @@ for (const shell of SHELLS) {
     it("moving one app to a new upkeep keeps the old one for the other app, then removes it when unused", async () => {
       const w = await world();
       const store = path.join(w.home, ".local", "share", "upkeep");
-      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => '#!/bin/sh\necho "updater 1.0.0"\n' });
+      const other = makeRelease({ app: "otherapp", version: "3.0.0", updater: () => fakeUpkeep("1.0.0") });
       const gh2 = await startFakeGithub({ releases: [releaseFromDir(other, "v3.0.0")] });
       const otherEnv = { ...w.env, OTHERAPP_INSTALLER_GHE_BASE_URL: gh2.gheBase };
       expect((await w.run(shell)).code).toBe(0);
       expect((await runScript(shell, path.join(other, "otherapp-installer.sh"), otherEnv)).code).toBe(0);
       const [old] = listing(store);
       // axolotlsay 2.0.0 ships a different upkeep build.
-      const v2 = makeRelease({ version: "2.0.0", updater: () => "#!/bin/sh\necho 'updater 2.0.0'\n" });
+      const v2 = makeRelease({ version: "2.0.0", updater: () => fakeUpkeep("2.0.0") });
       const gh3 = await startFakeGithub({ releases: [releaseFromDir(v2, "v2.0.0")] });
       expect((await runScript(shell, path.join(v2, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh3.gheBase })).code).toBe(0);
       expect(listing(store)).toHaveLength(2);
@@ -227,6 +273,126 @@ for (const shell of SHELLS) {
       expect(lstatSync(path.join(w.bin, "otherapp-update")).isFile()).toBe(true);
       expect(listing(store)).not.toContain(old);
       expect(listing(store)).toHaveLength(1);
+    });
+
+    it("downloads the updater once, as its .xz: a re-install finds the build in the store and requests no updater", async () => {
+      const w = await world();
+      const first = await w.run(shell);
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      expect(updaterRequests(w)).toEqual([`${UPDATER}.xz`]);
+      expect(readFileSync(path.join(w.bin, "axolotlsay-update"), "utf8")).toBe(readFileSync(path.join(w.out, UPDATER), "utf8"));
+      w.gh.log.length = 0;
+      const again = await w.run(shell, {}, ["--verbose"]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("this upkeep build is already in");
+      expect(updaterRequests(w)).toEqual([]);
+      expect(w.gh.log.map((l) => path.basename(l.path))).toEqual(["axolotlsay-x86_64-unknown-linux-gnu.tar.xz"]);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+    });
+
+    // [label, the decompressors on PATH (xzcat unpacks the app's archive), the updater file requested]
+    const decompressors: [string, string[], string][] = [
+      ["xz", ["xz"], `${UPDATER}.xz`],
+      ["unxz only", ["unxz", "xzcat"], `${UPDATER}.xz`],
+      ["busybox unxz only", ["busybox", "xzcat"], `${UPDATER}.xz`],
+      ["none of them", ["xzcat"], UPDATER],
+    ];
+    for (const [label, tools, wanted] of decompressors) {
+      it(`with ${label} on PATH, requests ${wanted.endsWith(".xz") ? "the .xz" : "the plain updater"}`, async () => {
+        const w = await world();
+        const r = await w.run(shell, { PATH: onlyCommands([...TOOLS, "curl", ...tools]) }, ["--verbose"]);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        expect(updaterRequests(w)).toEqual([wanted]);
+        expect(r.stdout).toContain(`sha256 ${sha256(readFileSync(path.join(w.out, UPDATER)))} verified`);
+        expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+      });
+    }
+
+    it("falls back to the plain updater when no download URL has the .xz", async () => {
+      const w = await world();
+      w.gh.inject({ match: /-update\.xz$/, status: 404, body: "Not Found" });
+      const r = await w.run(shell, {}, ["--verbose"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`could not download ${UPDATER}.xz`);
+      expect(updaterRequests(w)).toEqual([`${UPDATER}.xz`, UPDATER]);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+    });
+
+    it("checks the .xz's SHA-256 before unpacking it, and the updater's after: a mismatch in either installs nothing", async () => {
+      const w = await world();
+      const packed = w.gh.releases[0]!.assets.find((a) => a.name === `${UPDATER}.xz`)!;
+      const original = packed.body;
+      packed.body = Buffer.concat([original as Buffer, Buffer.from("tampered")]);
+      const r = await w.run(shell);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`checksum mismatch for ${UPDATER}.xz`);
+      expect(listing(w.bin)).toEqual([]);
+      // A .xz that matches its own checksum but unpacks to another updater than the one rendered in.
+      packed.body = original;
+      const script = path.join(w.home, "other-updater-installer.sh");
+      const plain = sha256(readFileSync(path.join(w.out, UPDATER)));
+      writeFileSync(script, readFileSync(path.join(w.out, "axolotlsay-installer.sh"), "utf8").replace(plain, "0".repeat(64)));
+      const r2 = await w.run(shell, {}, [], script);
+      expect(r2.code).toBe(1);
+      expect(r2.stderr).toContain(`checksum mismatch for ${UPDATER} (unpacked from ${UPDATER}.xz): expected ${"0".repeat(64)}, got ${plain}`);
+      expect(listing(w.bin)).toEqual([]);
+      expect(existsSync(w.receiptPath)).toBe(false);
+    });
+
+    it("trusts a store copy by its content's hash, not its directory name: a changed copy is downloaded again and replaced", async () => {
+      const w = await world();
+      expect((await w.run(shell)).code).toBe(0);
+      const shared = readlinkSync(path.join(w.bin, "axolotlsay-update"));
+      writeFileSync(shared, '#!/bin/sh\necho "not the updater"\n');
+      w.gh.log.length = 0;
+      expect((await w.run(shell)).code).toBe(0);
+      expect(updaterRequests(w)).toEqual([`${UPDATER}.xz`]);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("updater 1.0.0");
+      expect(readlinkSync(path.join(w.bin, "axolotlsay-update"))).toBe(shared);
+    });
+
+    it("an updater that is not upkeep is installed as a plain file, never into the store; an app moving to one frees its store copy", async () => {
+      const w = await world();
+      const store = path.join(w.home, ".local", "share", "upkeep");
+      expect((await w.run(shell)).code).toBe(0);
+      expect(listing(store)).toHaveLength(1);
+      const foreign = makeRelease({ version: "2.0.0", updater: () => '#!/bin/sh\necho "axoupdater 0.9"\n' });
+      expect(readFileSync(path.join(foreign, "axolotlsay-installer.sh"), "utf8")).toMatch(/^updater x86_64-unknown-linux-gnu \S+ [0-9a-f]{64}$/m);
+      const gh2 = await startFakeGithub({ releases: [releaseFromDir(foreign, "v2.0.0")] });
+      const r = await runScript(shell, path.join(foreign, "axolotlsay-installer.sh"), { ...w.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh2.gheBase });
+      expect(r.code).toBe(0);
+      expect(lstatSync(path.join(w.bin, "axolotlsay-update")).isFile()).toBe(true);
+      expect(version(path.join(w.bin, "axolotlsay-update"))).toBe("axoupdater 0.9");
+      expect(listing(store)).toEqual([]);
+      // A fresh HOME: no store at all.
+      const fresh = await world({ release: { updater: () => '#!/bin/sh\necho "axoupdater 0.9"\n' } });
+      expect((await fresh.run(shell)).code).toBe(0);
+      expect(lstatSync(path.join(fresh.bin, "axolotlsay-update")).isFile()).toBe(true);
+      expect(existsSync(path.join(fresh.home, ".local", "share", "upkeep"))).toBe(false);
+    });
+
+    describe.skipIf(!which("script"))(`on a terminal${which("script") ? "" : " (skipped: util-linux script is not installed)"}`, () => {
+      // [downloader, the tools it needs, what its progress bar ends with]
+      const downloaders: [string, string[], RegExp][] = [
+        ["curl", ["curl"], /#+ *100\.0%/],
+        ["GNU wget", ["wget"], /100%\[=+>?\]/],
+      ];
+      for (const [name, tools, bar] of downloaders) {
+        it(`shows ${name}'s progress for the updater (not with --quiet)`, async () => {
+          const w = await world();
+          const env = { ...w.env, PATH: onlyCommands([...TOOLS, "xz", ...tools]) };
+          const tty = (args: string[]) => runOnTerminal([...shell.argv, path.join(w.out, "axolotlsay-installer.sh"), ...args], env);
+          const shown = await tty([]);
+          expect(shown.code).toBe(0);
+          expect(shown.stdout).toMatch(bar);
+          expect(shown.stdout.match(new RegExp(bar.source, "g"))).toHaveLength(1);
+          const quiet = await tty(["--quiet"]);
+          expect(quiet.code).toBe(0);
+          expect(quiet.stdout).toBe("");
+        });
+      }
     });
 
     it("installs a full copy of upkeep where the shared store cannot be written", async () => {

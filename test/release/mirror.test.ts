@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
@@ -7,6 +7,7 @@ import { MIRROR_SCHEMA, parseMirrorIndex } from "../../src/core/mirror.js";
 import { addReleases, fromReleaseDir, MirrorError, type SourceRelease } from "../../src/release/mirror.js";
 import type { Asset } from "../../src/types.js";
 import { tmpDir } from "../helpers/fake-app.js";
+import { loggingServer } from "../helpers/static-server.js";
 
 const INSTALLER = Buffer.from("#!/bin/sh\necho installed\n");
 const ARCHIVE = Buffer.from("archive bytes");
@@ -50,7 +51,7 @@ describe("addReleases", () => {
       ],
       log,
     );
-    expect(stats).toEqual({ releases: 1, copied: 3, unchanged: 0, unverified: 1 });
+    expect(stats).toEqual({ releases: 1, copied: 3, linked: 0, unchanged: 0, unverified: 1 });
     expect(log).toHaveBeenCalledWith("skipping v1.0.0-01: its tag names no version");
     expect(log).toHaveBeenCalledWith("skipping v1.5.0: no axolotlsay-installer asset");
     const text = readFileSync(path.join(out, "releases.json"), "utf8");
@@ -101,7 +102,7 @@ describe("addReleases", () => {
       "axolotlsay-installer.sh": sha256Hex(INSTALLER),
       "axolotlsay-installer.sh.sha256": sha256Hex(files["axolotlsay-installer.sh.sha256"]),
     });
-    expect(await addReleases(out, "axolotlsay", [again])).toEqual({ releases: 1, copied: 0, unchanged: 2, unverified: 0 });
+    expect(await addReleases(out, "axolotlsay", [again])).toEqual({ releases: 1, copied: 0, linked: 0, unchanged: 2, unverified: 0 });
     expect(again.reads).toEqual({});
   });
 
@@ -111,6 +112,65 @@ describe("addReleases", () => {
     await expect(addReleases(out, "axolotlsay", [])).rejects.toThrow('is not a mirror of axolotlsay: its schema is "upkeep-mirror/2", not "upkeep-mirror/1"');
     writeFileSync(path.join(out, "releases.json"), JSON.stringify({ schema: MIRROR_SCHEMA, app: "other", releases: [] }));
     await expect(addReleases(out, "axolotlsay", [])).rejects.toThrow('is not a mirror of axolotlsay: it is for "other", not axolotlsay');
+  });
+});
+
+describe("addReleases with one updater shipped by several releases", () => {
+  const UPDATER = Buffer.from("#!/bin/sh\necho 'one upkeep build'\n");
+  const updater = "axolotlsay-x86_64-unknown-linux-gnu-update";
+  // A release shipping UPDATER, with its checksum published in sha256.sum.
+  const shipping = (tag: string, digests: Record<string, string> = {}) => {
+    const installer = Buffer.from(`#!/bin/sh\necho ${tag}\n`);
+    return source(
+      tag,
+      { "axolotlsay-installer.sh": installer, [updater]: UPDATER, "sha256.sum": sums(["axolotlsay-installer.sh", installer], [updater, UPDATER]) },
+      digests,
+    );
+  };
+  const file = (out: string, tag: string) => path.join(out, tag, updater);
+
+  it("hard-links it instead of fetching it again; every <tag>/<asset> is still served as a file of its own", async () => {
+    const out = tmpDir();
+    const [v2, v1] = [shipping("v2.0.0"), shipping("v1.0.0")];
+    expect(await addReleases(out, "axolotlsay", [v2, v1])).toEqual({ releases: 2, copied: 5, linked: 1, unchanged: 0, unverified: 2 });
+    expect(v2.reads[updater]).toBe(1);
+    expect(v1.reads[updater]).toBeUndefined();
+    // A later refresh finds it through the index: v3 links to it too.
+    const v3 = shipping("v3.0.0", { [updater]: sha256Hex(UPDATER) });
+    expect(await addReleases(out, "axolotlsay", [v3])).toMatchObject({ copied: 2, linked: 1 });
+    expect(v3.reads[updater]).toBeUndefined();
+    const inode = statSync(file(out, "v2.0.0")).ino;
+    for (const tag of ["v1.0.0", "v3.0.0"]) expect(statSync(file(out, tag)).ino).toBe(inode);
+    expect(statSync(file(out, "v2.0.0")).nlink).toBe(3);
+    // Served by any web server: every asset of every release at its own path, with the bytes its index records.
+    const server = await loggingServer(out);
+    const indexUrl = new URL("releases.json", server.url).href;
+    const releases = parseMirrorIndex(readFileSync(path.join(out, "releases.json"), "utf8"), indexUrl, "axolotlsay");
+    expect(releases.map((r) => r.tag)).toEqual(["v3.0.0", "v2.0.0", "v1.0.0"]);
+    for (const r of releases) {
+      for (const a of r.assets) {
+        const res = await fetch(a.downloadUrl);
+        expect(res.status, a.downloadUrl).toBe(200);
+        expect(`sha256:${sha256Hex(Buffer.from(await res.arrayBuffer()))}`).toBe(a.digest);
+      }
+    }
+    expect(server.log.map((l) => l.path)).toContain(`/v1.0.0/${updater}`);
+  });
+
+  it("links only to a file whose content has the hash, and never an asset without a published checksum", async () => {
+    const out = tmpDir();
+    await addReleases(out, "axolotlsay", [shipping("v1.0.0")]);
+    // The copy changes under the index (a new file, so no hard link shares the change).
+    rmSync(file(out, "v1.0.0"));
+    writeFileSync(file(out, "v1.0.0"), "changed");
+    const v2 = shipping("v2.0.0");
+    expect(await addReleases(out, "axolotlsay", [v2])).toMatchObject({ copied: 3, linked: 0 });
+    expect(v2.reads[updater]).toBe(1);
+    expect(readFileSync(file(out, "v2.0.0"))).toEqual(UPDATER);
+    expect(statSync(file(out, "v2.0.0")).ino).not.toBe(statSync(file(out, "v1.0.0")).ino);
+    const bare = source("v3.0.0", { "axolotlsay-installer.sh": INSTALLER, [updater]: UPDATER });
+    expect(await addReleases(out, "axolotlsay", [bare])).toMatchObject({ copied: 2, linked: 0, unverified: 2 });
+    expect(statSync(file(out, "v3.0.0")).nlink).toBe(1);
   });
 });
 

@@ -1,8 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { sha256Hex } from "../../src/core/checksum.js";
 import { strictVersion } from "../../src/core/version.js";
 import { archiveTime, main, release, ReleaseError, validate } from "../../src/release/release.js";
+import { UPKEEP_MARKER } from "../../src/release/render.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 const base = { app: "axolotlsay", version: "1.2.3", repo: "axodotdev/axolotlsay", binaries: "b", updater: "u", out: "o" };
@@ -65,6 +68,50 @@ describe("release", () => {
     expect(readdirSync(path.join(work, "1")).sort()).toEqual([...files].sort());
     expect(readFileSync(path.join(work, "1", "sha256.sum"), "utf8")).toBe(readFileSync(path.join(work, "2", "sha256.sum"), "utf8"));
     expect(readFileSync(path.join(work, "1", "sha256.sum"), "utf8")).toMatch(/^[0-9a-f]{64} \*axolotlsay-installer\.sh$/m);
+  });
+});
+
+describe("release: the updater", () => {
+  const UPKEEP = `#!/bin/sh\n# ${UPKEEP_MARKER}\necho upkeep\n`;
+  const FOREIGN = "#!/bin/sh\necho axoupdater\n";
+
+  it("is published plain and compressed (.xz; .zip for Windows), each with its .sha256 and a sha256.sum line, both checksums rendered", () => {
+    const work = tmpDir();
+    const targets = { "x86_64-unknown-linux-gnu": UPKEEP, "aarch64-unknown-linux-gnu": FOREIGN, "x86_64-pc-windows-msvc": UPKEEP };
+    for (const [t, body] of Object.entries(targets)) {
+      const windows = t.includes("windows");
+      mkdirSync(path.join(work, "b", t), { recursive: true });
+      mkdirSync(path.join(work, "u", t), { recursive: true });
+      writeFileSync(path.join(work, "b", t, windows ? "axolotlsay.exe" : "axolotlsay"), "bin\n");
+      writeFileSync(path.join(work, "u", t, windows ? "upkeep.exe" : "upkeep"), body);
+    }
+    const out = path.join(work, "out");
+    const files = release({ ...base, binaries: path.join(work, "b"), updater: path.join(work, "u"), out, mtime: 1_700_000_000 });
+    const sums = readFileSync(path.join(out, "sha256.sum"), "utf8");
+    const sh = readFileSync(path.join(out, "axolotlsay-installer.sh"), "utf8");
+    const ps1 = readFileSync(path.join(out, "axolotlsay-installer.ps1"), "utf8");
+    for (const [t, body] of Object.entries(targets)) {
+      const windows = t.includes("windows");
+      const plain = `axolotlsay-${t}-update`;
+      const packed = `${plain}${windows ? ".zip" : ".xz"}`;
+      for (const f of [plain, packed]) {
+        const hex = sha256Hex(readFileSync(path.join(out, f)));
+        expect(files).toEqual(expect.arrayContaining([f, `${f}.sha256`]));
+        expect(readFileSync(path.join(out, `${f}.sha256`), "utf8")).toBe(`${hex} *${f}\n`);
+        expect(sums).toContain(`${hex} *${f}\n`);
+      }
+      expect(readFileSync(path.join(out, plain), "utf8")).toBe(body);
+      const unpacked = windows
+        ? execFileSync("unzip", ["-p", path.join(out, packed), "axolotlsay-update.exe"], { encoding: "utf8" })
+        : execFileSync("xz", ["-dc", path.join(out, packed)], { encoding: "utf8" });
+      expect(unpacked).toBe(body);
+      // The installer for the target's platform lists both, the plain one marked when it is upkeep.
+      const table = windows ? /\$Artifacts = @'\r\n([\s\S]*?)\r\n'@/.exec(ps1) : /^ARTIFACTS='([^']*)'$/m.exec(sh);
+      const lines = (table?.[1] ?? "").split(/\r?\n/);
+      const mark = body === UPKEEP ? " upkeep" : "";
+      expect(lines).toContain(`updater ${t} ${plain} ${sha256Hex(body)}${mark}`);
+      expect(lines).toContain(`updater-${windows ? "zip" : "xz"} ${t} ${packed} ${sha256Hex(readFileSync(path.join(out, packed)))}`);
+    }
   });
 });
 

@@ -1,5 +1,11 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { renderInstaller, type RenderData } from "../../src/release/render.js";
+import { machineHelp } from "../../src/cli/help.js";
+import { isUpkeep, renderInstaller, UPKEEP_MARKER, type RenderData } from "../../src/release/render.js";
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist");
 
 const data = (o: Partial<RenderData> = {}): RenderData => ({
   app: "akaikatana-repack",
@@ -13,8 +19,11 @@ const data = (o: Partial<RenderData> = {}): RenderData => ({
   aliases: [["akaikatana", "ak"]],
   artifacts: [
     { kind: "archive", target: "x86_64-unknown-linux-gnu", file: "a-linux.tar.xz", sha256: "1".repeat(64), binaries: ["akaikatana"] },
-    { kind: "updater", target: "x86_64-unknown-linux-gnu", file: "a-linux-update", sha256: "2".repeat(64), binaries: [] },
+    { kind: "updater", target: "x86_64-unknown-linux-gnu", file: "a-linux-update", sha256: "2".repeat(64), binaries: [], upkeep: true },
+    { kind: "updater-xz", target: "x86_64-unknown-linux-gnu", file: "a-linux-update.xz", sha256: "4".repeat(64), binaries: [] },
     { kind: "archive", target: "x86_64-pc-windows-msvc", file: "a-win.zip", sha256: "3".repeat(64), binaries: ["akaikatana.exe"] },
+    { kind: "updater", target: "x86_64-pc-windows-msvc", file: "a-win-update", sha256: "5".repeat(64), binaries: [] },
+    { kind: "updater-zip", target: "x86_64-pc-windows-msvc", file: "a-win-update.zip", sha256: "6".repeat(64), binaries: [] },
   ],
   ...o,
 });
@@ -25,19 +34,45 @@ describe("renderInstaller", () => {
     expect(text).toBe("APP='akaikatana-repack' P='AKAIKATANA_REPACK' V='1.2.3' T='v1.2.3' U='0.1.0'");
   });
 
-  it("lists only its own platform's artifacts; on Windows aliases get .exe", () => {
+  it("lists only its own platform's artifacts, an updater that is upkeep marked so; on Windows aliases get .exe", () => {
     const template = "A='@@ARTIFACTS@@'\nL='@@ALIASES@@'";
-    expect(renderInstaller(template, "sh", data())).toBe(
-      `A='archive x86_64-unknown-linux-gnu a-linux.tar.xz ${"1".repeat(64)} akaikatana\nupdater x86_64-unknown-linux-gnu a-linux-update ${"2".repeat(64)}'\nL='akaikatana ak'`,
-    );
-    expect(renderInstaller(template, "ps1", data())).toBe(
-      `A='archive x86_64-pc-windows-msvc a-win.zip ${"3".repeat(64)} akaikatana.exe'\nL='akaikatana.exe ak.exe'`,
-    );
+    expect(renderInstaller(template, "sh", data()).split("\n")).toEqual([
+      `A='archive x86_64-unknown-linux-gnu a-linux.tar.xz ${"1".repeat(64)} akaikatana`,
+      `updater x86_64-unknown-linux-gnu a-linux-update ${"2".repeat(64)} upkeep`,
+      `updater-xz x86_64-unknown-linux-gnu a-linux-update.xz ${"4".repeat(64)}'`,
+      "L='akaikatana ak'",
+    ]);
+    expect(renderInstaller(template, "ps1", data()).split("\n")).toEqual([
+      `A='archive x86_64-pc-windows-msvc a-win.zip ${"3".repeat(64)} akaikatana.exe`,
+      `updater x86_64-pc-windows-msvc a-win-update ${"5".repeat(64)}`,
+      `updater-zip x86_64-pc-windows-msvc a-win-update.zip ${"6".repeat(64)}'`,
+      "L='akaikatana.exe ak.exe'",
+    ]);
   });
 
   it("refuses a value that would break out of its quotes, and a placeholder it does not know", () => {
     expect(() => renderInstaller("'@@OWNER@@'", "sh", data({ owner: "o'; rm -rf ~; '" }))).toThrow("cannot render OWNER");
     expect(() => renderInstaller("'@@REPO@@'", "sh", data({ repo: "r\nx" }))).toThrow("holds a quote or newline");
     expect(() => renderInstaller("@@NOPE@@ @@CONSTRUCTOR@@", "sh", data())).toThrow("unknown placeholder @@NOPE@@");
+  });
+});
+
+describe("isUpkeep", () => {
+  it("recognises upkeep by a phrase of upkeep's own help, in every upkeep executable built here, and in no other", () => {
+    expect(machineHelp("0.0.0").replace(/\s+/g, " ")).toContain(UPKEEP_MARKER);
+    const built = [
+      path.join(dist, "upkeep"),
+      ...(existsSync(path.join(dist, "targets")) ? readdirSync(path.join(dist, "targets")) : []).map((t) => {
+        const dir = path.join(dist, "targets", t);
+        return path.join(dir, readdirSync(dir).find((f) => f.startsWith("upkeep")) ?? "upkeep");
+      }),
+    ];
+    expect(existsSync(built[0]!), "dist/upkeep is built by npm test").toBe(true);
+    for (const exe of built.filter(existsSync)) expect(isUpkeep(readFileSync(exe)), exe).toBe(true);
+    // Node itself (all of upkeep's runtime, none of its script) and an axoupdater-like script are not upkeep.
+    expect(isUpkeep(readFileSync(process.execPath))).toBe(false);
+    expect(isUpkeep(Buffer.from("#!/bin/sh\necho axoupdater\n"))).toBe(false);
+    // A V8 snapshot keeps a script holding non-Latin-1 characters as UTF-16.
+    expect(isUpkeep(Buffer.concat([Buffer.alloc(9), Buffer.from(`list [APP…] ${UPKEEP_MARKER}`, "utf16le")]))).toBe(true);
   });
 });

@@ -31,7 +31,7 @@ describe("scripts/mirror.mjs", () => {
     const out = path.join(tmpDir(), "mirror");
     const args = ["--out", out, "--app", "axolotlsay", "--github", "axodotdev/axolotlsay", "--api-url", gh.apiBase, "--token", "ghp_mirror"];
     const first = await mirror(args);
-    expect(first.stderr).toContain("2 releases; 18 assets copied, 0 unchanged, 0 without a published checksum");
+    expect(first.stderr).toContain("2 releases; 22 assets copied, 0 unchanged, 0 without a published checksum");
     expect(first.code).toBe(0);
     const idx = index(out);
     expect(idx).toMatchObject({ schema: "upkeep-mirror/1", app: "axolotlsay" });
@@ -44,7 +44,7 @@ describe("scripts/mirror.mjs", () => {
     const downloads = gh.log.filter((l) => l.server === "download").length;
     const again = await mirror(args);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain("0 assets copied, 18 unchanged");
+    expect(again.stderr).toContain("0 assets copied, 22 unchanged");
     expect(gh.log.filter((l) => l.server === "download").length).toBe(downloads);
   });
 

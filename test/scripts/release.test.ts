@@ -43,7 +43,7 @@ describe("scripts/release.mjs", () => {
   it("writes archives, updater copies, checksums and installers for every target", () => {
     const work = tree();
     const r = run(work);
-    expect(r.stderr).toContain("wrote 13 files");
+    expect(r.stderr).toContain("wrote 17 files");
     expect(r.status).toBe(0);
     const out = path.join(work, "out");
     expect(readdirSync(out).sort()).toEqual(
@@ -51,8 +51,10 @@ describe("scripts/release.mjs", () => {
         "axolotlsay-installer.ps1",
         "axolotlsay-installer.sh",
         "axolotlsay-x86_64-pc-windows-msvc-update",
+        "axolotlsay-x86_64-pc-windows-msvc-update.zip",
         "axolotlsay-x86_64-pc-windows-msvc.zip",
         "axolotlsay-x86_64-unknown-linux-gnu-update",
+        "axolotlsay-x86_64-unknown-linux-gnu-update.xz",
         "axolotlsay-x86_64-unknown-linux-gnu.tar.xz",
       ]
         .flatMap((f) => [f, `${f}.sha256`])
@@ -70,7 +72,7 @@ describe("scripts/release.mjs", () => {
     // Checksums: sha256sum agrees with every .sha256 file and with sha256.sum.
     const check = spawnSync("sha256sum", ["-c", "sha256.sum"], { cwd: out, encoding: "utf8" });
     expect(check.status).toBe(0);
-    expect(check.stdout.trim().split("\n")).toHaveLength(6);
+    expect(check.stdout.trim().split("\n")).toHaveLength(8);
     for (const f of readdirSync(out).filter((f) => f.endsWith(".sha256"))) {
       expect(spawnSync("sha256sum", ["-c", f], { cwd: out }).status, f).toBe(0);
     }
