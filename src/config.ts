@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import envPaths from "env-paths";
 import { appNameFromPath, appNameProblem } from "./core/app-name.js";
 import { appEnvVar } from "./core/env-name.js";
 import { DEFAULT_API_BASE, githubApiBase, githubBaseVars } from "./core/github.js";
@@ -36,7 +35,7 @@ export interface Host {
   /** User arguments (after the program name). */
   argv: string[];
   stderrIsTTY: boolean;
-  /** upkeep's cache directory (locks), from env-paths. */
+  /** upkeep's cache directory (locks, journals, HTTP cache), by env-paths' rules ({@link userCacheDir}). */
   cacheDir: string;
   /** Aborted on SIGINT/SIGTERM (set by the entry point). */
   signal?: AbortSignal | undefined;
@@ -59,8 +58,11 @@ export function readHost(): Host {
     tmpDir: os.tmpdir(),
     invokedAs: sea ? (process.argv[1] ?? process.execPath) : process.execPath,
     argv: process.argv.slice(2),
-    stderrIsTTY: process.stderr.isTTY === true,
-    cacheDir: envPaths("upkeep", { suffix: "" }).cache,
+    // A getter: touching process.stderr loads the tty or net module, which --help and -V never need.
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
+    cacheDir: userCacheDir({ localAppData: process.env.LOCALAPPDATA, xdgCacheHome: process.env.XDG_CACHE_HOME }, process.platform, home ?? os.tmpdir()),
   };
 }
 
