@@ -1,40 +1,26 @@
-import path from "node:path";
-import { appFromHost, checkWorkingDir, frontDoorEnv, resolveConfig, secretsToRedact, type Host } from "../config.js";
+import { appFromHost, checkWorkingDir, frontDoorEnv, resolveConfig, secretsToRedact, type Host, type ProgressEvent } from "../config.js";
 import { redact } from "../core/redact.js";
-import { VERSION } from "../version.js";
-import { parseCliArgs, type CliArgs } from "./args.js";
-import { helpText } from "./help.js";
+import type { CliArgs } from "./args.js";
 import { jitter } from "./jitter.js";
 import type { Output } from "./output.js";
-import { createSpinner } from "./progress.js";
-import { appDocument, emptyOutcome, failOutcome, outcomeExitCode, outcomeText, succeeded, type Outcome } from "./report.js";
+import { createSpinner, verboseHooks } from "./progress.js";
+import { emptyOutcome, failOutcome, succeeded, writeAppOutcome, type Outcome } from "./report.js";
 
 /**
- * The `<app>-update` command line: arguments → library call → messages and exit status. Human text goes
- * to stderr; stdout carries only `--help`, `-V` and the `--json` document.
+ * The `<app>-update` command line once its arguments are parsed (front.ts answered --help, -V and usage
+ * errors): library call → messages and exit status. Human text goes to stderr; stdout carries only the
+ * `--json` document.
  */
-export async function runAppUpdate(host: Host, out: Output): Promise<number> {
-  const program = path.basename(host.invokedAs);
+export async function runAppUpdate(host: Host, out: Output, args: CliArgs): Promise<number> {
   const fromEnv = frontDoorEnv(host);
-  const wantsJson = host.argv.includes("--json");
   const color = host.stderrIsTTY && !fromEnv.noColor;
   const outcome: Outcome = emptyOutcome(null);
-  let args: CliArgs | undefined;
   // Known before the app is: a message about a bad environment must not print a token either.
   let secrets = secretsToRedact(undefined, undefined, host.env);
   let spinner: ReturnType<typeof createSpinner> | undefined;
   const say = (line: string): void => out.stderr(`${redact(line, secrets)}\n`);
 
   try {
-    args = parseCliArgs(host.argv);
-    if (args.help) {
-      out.stdout(helpText(program, VERSION));
-      return 0;
-    }
-    if (args.updaterVersion) {
-      out.stdout(`upkeep ${VERSION}\n`);
-      return 0;
-    }
     const app = appFromHost(host.invokedAs, host.platform, host.env);
     outcome.app = app;
     secrets = secretsToRedact(app, args.token, host.env);
@@ -42,6 +28,13 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
     const chatty = !args.quiet && !args.json;
     // A spinner only for people watching a terminal: never in pipes, --quiet or --json.
     spinner = chatty && host.stderrIsTTY ? createSpinner((t) => out.stderr(t)) : undefined;
+    const verbose = args.verbose
+      ? verboseHooks((stamp, line) => {
+          spinner?.pause();
+          say(`  ${stamp} ${line}`);
+        })
+      : undefined;
+    const steps = [verbose?.progress, spinner?.update].filter((f) => f !== undefined);
     const options = {
       app,
       request: args.request,
@@ -56,14 +49,7 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
       cacheDir: host.cacheDir,
       ...(host.signal ? { signal: host.signal } : {}),
       hooks: {
-        ...(args.verbose
-          ? {
-              verbose: (line: string) => {
-                spinner?.pause();
-                say(`  ${line}`);
-              },
-            }
-          : {}),
+        ...(verbose ? { verbose: verbose.verbose } : {}),
         // Under --json no human line reaches stderr: the installer's output is not shown at all (its last
         // lines are in the error message when it fails).
         ...(args.quiet || args.json
@@ -74,7 +60,13 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
                 out.stderr(redact(text, secrets));
               },
             }),
-        ...(spinner ? { progress: spinner.update } : {}),
+        ...(steps.length
+          ? {
+              progress: (e: ProgressEvent) => {
+                for (const step of steps) step(e);
+              },
+            }
+          : {}),
       },
     };
     // Every setting judged before anything is read, waited for or sent (the library judges them again).
@@ -91,13 +83,5 @@ export async function runAppUpdate(host: Host, out: Output): Promise<number> {
   }
 
   spinner?.pause();
-  outcome.warnings = outcome.warnings.map((w) => ({ ...w, message: redact(w.message, secrets) }));
-  if (args?.json ?? wantsJson) {
-    out.stdout(`${JSON.stringify(appDocument(outcome))}\n`);
-  } else {
-    for (const line of outcomeText(outcome, args?.quiet ?? false)) {
-      say(color && line.startsWith("error[") ? `\u001b[31m${line}\u001b[0m` : line);
-    }
-  }
-  return outcomeExitCode(outcome);
+  return writeAppOutcome(out, outcome, { json: args.json, quiet: args.quiet, color, secrets });
 }

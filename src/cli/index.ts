@@ -1,6 +1,6 @@
-import path from "node:path";
-import { frontDoorEnv, type Host } from "../config.js";
+import type { Host } from "../config.js";
 import { runAppUpdate } from "./app-update.js";
+import { front, type Parsed } from "./front.js";
 import type { Output } from "./output.js";
 
 export type { Output } from "./output.js";
@@ -11,13 +11,12 @@ export type { Output } from "./output.js";
  * as anything else, or with AXOUPDATER_APP_NAME set, the `<app>-update` of one app. Returns the exit status.
  */
 export async function runCli(host: Host, out: Output): Promise<number> {
-  if (runsAsMachine(host)) return (await import("./machine/index.js")).runMachine(host, out);
-  return runAppUpdate(host, out);
+  const first = front(host, out);
+  return "done" in first ? first.done : runParsed(host, out, first);
 }
 
-/** True when the executable is `upkeep` under its own name (and AXOUPDATER_APP_NAME is not set). */
-export function runsAsMachine(host: Pick<Host, "invokedAs" | "platform" | "env" | "home" | "cwd">): boolean {
-  const program = path.basename(host.invokedAs);
-  const stem = program.replace(host.platform === "win32" ? /\.exe$/i : /\.exe$/, "");
-  return (host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && !frontDoorEnv(host).appNameSet;
+/** The work a parsed command line asks for (the entry point calls this after {@link front}). */
+export async function runParsed(host: Host, out: Output, parsed: Parsed): Promise<number> {
+  if (parsed.door === "app") return runAppUpdate(host, out, parsed.args);
+  return (await import("./machine/index.js")).runMachine(host, out, parsed.args);
 }

@@ -1,6 +1,7 @@
 import { processSecrets, readHost } from "../config.js";
 import { redact } from "../core/redact.js";
-import { runCli, runsAsMachine } from "./index.js";
+import { front, runsAsMachine } from "./front.js";
+import type { Output } from "./output.js";
 import { SCHEMA } from "./report.js";
 
 // Entry point of the single executable and of `node dist/upkeep.cjs`. No stack trace ever reaches the user.
@@ -30,18 +31,32 @@ process.on("uncaughtException", crash);
 process.on("unhandledRejection", crash);
 
 // The first SIGINT/SIGTERM stops the update cleanly (the installer is stopped, the previous version
-// restored); a second one exits at once.
-const controller = new AbortController();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  });
+// restored); a second one exits at once. Caught only once there is work: --help needs no handlers.
+function catchSignals(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort();
+    });
+  }
+  return controller.signal;
 }
 
 async function main(): Promise<number> {
   const host = readHost();
   machine = runsAsMachine(host);
+  const out: Output = {
+    stdout: (text) => {
+      printedJson ||= wantsJson;
+      process.stdout.write(text);
+    },
+    stderr: (text) => void process.stderr.write(text),
+  };
+  // --help, -V and usage errors are answered here, before anything else is loaded.
+  const first = front(host, out);
+  if ("done" in first) return first.done;
+  const signal = catchSignals();
   // Started in a directory that was since deleted: move to the fallback (HOME or /), so that children
   // (the installer, the checks of the new binaries) and relative paths work. The CLI still knows, for
   // AXOUPDATER_CONFIG_WORKING_DIR.
@@ -52,16 +67,8 @@ async function main(): Promise<number> {
       // stays where it is; only what needs the working directory fails
     }
   }
-  return runCli(
-    { ...host, signal: controller.signal },
-    {
-      stdout: (text) => {
-        printedJson ||= wantsJson;
-        process.stdout.write(text);
-      },
-      stderr: (text) => void process.stderr.write(text),
-    },
-  );
+  const { runParsed } = await import("./index.js");
+  return runParsed({ ...host, signal }, out, first);
 }
 
 main().then((code) => {

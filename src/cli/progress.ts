@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../config.js";
+import type { ProgressEvent, UpdaterHooks } from "../config.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const CLEAR = "\r\u001b[2K";
@@ -54,5 +54,34 @@ export function createSpinner(write: (text: string) => void, intervalMs = 80) {
     },
     /** Clears the spinner line (before other output) until the next update. */
     pause,
+  };
+}
+
+/** "[+123ms]": how long the process has run, at the head of each --verbose line. */
+export function elapsed(ms: number): string {
+  return `[+${Math.round(ms)}ms]`;
+}
+
+/**
+ * The library's hooks under --verbose: each detail line with its time since the process started, and a
+ * line as the installer starts and as it exits, so that the times show how long it ran. `clock` gives
+ * milliseconds since the process started.
+ */
+export function verboseHooks(
+  say: (stamp: string, line: string) => void,
+  clock: () => number = () => performance.now(),
+): Required<Pick<UpdaterHooks, "verbose" | "progress">> {
+  let installer: string | undefined;
+  return {
+    verbose: (line) => say(elapsed(clock()), line),
+    progress: (e) => {
+      if (e.step === "install") {
+        installer = e.name;
+        say(elapsed(clock()), `Installer ${e.name} started`);
+      } else if (e.step === "done" && installer !== undefined) {
+        say(elapsed(clock()), `Installer ${installer} exited`);
+        installer = undefined;
+      }
+    },
   };
 }

@@ -2,6 +2,7 @@
 import { redact } from "../core/redact.js";
 import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError } from "../errors.js";
 import type { CheckResult, UpdateResult, Warning } from "../types.js";
+import type { MachineOutput, Output } from "./output.js";
 
 /** The `schema` of every JSON document either front door prints. */
 export const SCHEMA = "upkeep/1";
@@ -116,6 +117,36 @@ export function outcomesExitCode(outcomes: readonly Outcome[]): number {
   const failed = codes.filter((c) => c !== 0 && c !== 100);
   if (failed.length) return Math.max(...failed);
   return codes.includes(100) ? 100 : 0;
+}
+
+/** How {@link writeAppOutcome} prints: the JSON document, or lines for people (errors in red on a terminal). */
+export interface AppOutcomeStyle {
+  json: boolean;
+  quiet: boolean;
+  color: boolean;
+  secrets: readonly string[];
+}
+
+/** Prints `<app>-update`'s closing report (warnings redacted too) and returns the exit status. */
+export function writeAppOutcome(out: Output, o: Outcome, style: AppOutcomeStyle): number {
+  const secrets = [...style.secrets];
+  o.warnings = o.warnings.map((w) => ({ ...w, message: redact(w.message, secrets) }));
+  if (style.json) {
+    out.stdout(`${JSON.stringify(appDocument(o))}\n`);
+  } else {
+    for (const line of outcomeText(o, style.quiet)) {
+      out.stderr(`${redact(style.color && line.startsWith("error[") ? `\u001b[31m${line}\u001b[0m` : line, secrets)}\n`);
+    }
+  }
+  return outcomeExitCode(o);
+}
+
+/** A failure of a whole `upkeep` run (arguments, settings, discovery): nothing was done for any app. */
+export function writeMachineFailure(out: MachineOutput, json: boolean, command: string | null, caught: unknown): number {
+  const e = toUpdaterError(caught);
+  if (json) out.json(machineDocument(command, [], e));
+  else out.stderr(`error[${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
+  return exitCodeFor(e.code);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Dispatcher } from "undici";
+import type { IncomingMessage } from "node:http";
 import { redact } from "../core/redact.js";
 import { remoteUrlProblem } from "../core/url.js";
 import { UpdaterError } from "../errors.js";
@@ -14,24 +14,12 @@ export { retryAfterMs } from "./http-retry.js";
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Creates the run's HTTP client. undici is imported here, not at start-up: it is the costliest module. */
+/** Creates the run's HTTP client; its transport (Node's http and https) is loaded here, not at start-up. */
 export async function createHttp(settings: HttpSettings): Promise<Http> {
-  const undici = await import("undici");
-  const t = settings.timeoutMs;
-  const ca = await extraCertificates(settings.caFiles ?? []);
-  const tls = ca ? { ca } : {};
-  const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent({
-    // Explicit values, so undici never falls back to the environment: the config layer chose them.
-    httpProxy: settings.proxy.http,
-    httpsProxy: settings.proxy.https,
-    noProxy: settings.proxy.noProxy,
-    connect: { timeout: t, ...tls },
-    // Through a proxy, the target's TLS is checked against the same authorities.
-    requestTls: tls,
-    proxyTls: tls,
-    headersTimeout: t,
-    bodyTimeout: t,
-  });
+  const [{ createTransport }, ca] = await Promise.all([import("./http-transport.js"), extraCertificates(settings.caFiles ?? [])]);
+  // The proxies as the config layer chose them (never the environment); through a proxy, the target's TLS
+  // is checked against the same authorities. Each attempt's deadline bounds connect, headers and body.
+  const transport = createTransport({ proxy: settings.proxy, ca });
   const apiOrigin = new URL(settings.apiOrigin).origin;
   const secrets = [settings.token];
   const say = (line: string): void => settings.verbose?.(redact(line, secrets));
@@ -63,25 +51,26 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
         if (cached.lastModified) headers["if-modified-since"] = cached.lastModified;
       }
       const started = Date.now();
-      const res = await undici.request(current, { dispatcher, method: "GET", headers, signal });
+      const res = await transport.get(target, headers, signal, hop === 0 ? options.onSent : undefined);
+      const status = res.statusCode ?? 0;
       const location = res.headers.location;
-      if (REDIRECTS.has(res.statusCode) && typeof location === "string") {
-        await res.body.dump();
+      if (REDIRECTS.has(status) && typeof location === "string") {
+        res.resume();
         const next = new URL(location, current).href;
         const problem = remoteUrlProblem(next, current);
         if (problem) throw refuse(next, `${problem} (a redirect from ${redact(current, secrets)})`);
-        say(`GET ${current} → ${res.statusCode}, redirected to ${next}${new URL(next).origin === apiOrigin ? "" : " (no token sent there)"}`);
+        say(`GET ${current} → ${status}, redirected to ${next}${new URL(next).origin === apiOrigin ? "" : " (no token sent there)"}`);
         current = next;
         continue;
       }
       const body = await readBounded(res, options.maxBytes ?? DEFAULT_MAX_BYTES, current, options.onProgress);
       const flat = flatten(res.headers);
-      if (res.statusCode === 304 && cached) {
+      if (status === 304 && cached) {
         say(`GET ${current}${headers.authorization ? " (with token)" : ""} → 304, answered from the cache (${Date.now() - started} ms)`);
         return { url: current, status: 200, headers: { ...cached.headers, ...flat }, body: Buffer.from(cached.body, "base64"), fromCache: true };
       }
-      say(`GET ${current}${headers.authorization ? " (with token)" : ""} → ${res.statusCode} (${body.length} bytes, ${Date.now() - started} ms)`);
-      if (options.conditional && cache && res.statusCode === 200 && (flat.etag || flat["last-modified"])) {
+      say(`GET ${current}${headers.authorization ? " (with token)" : ""} → ${status} (${body.length} bytes, ${Date.now() - started} ms)`);
+      if (options.conditional && cache && status === 200 && (flat.etag || flat["last-modified"])) {
         await cache.put({
           url,
           ...(flat.etag ? { etag: flat.etag } : {}),
@@ -90,7 +79,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
           body: body.toString("base64"),
         });
       }
-      return { url: current, status: res.statusCode, headers: flat, body };
+      return { url: current, status, headers: flat, body };
     }
     throw new UpdaterError("NETWORK", `Too many redirects starting at ${redact(url, secrets)}.`);
   }
@@ -133,19 +122,19 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
     }
   }
 
-  return { get, close: () => dispatcher.close() };
+  return { get, close: async () => transport.close() };
 }
 
-async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: string, onProgress?: GetOptions["onProgress"]): Promise<Buffer> {
+async function readBounded(res: IncomingMessage, maxBytes: number, url: string, onProgress?: GetOptions["onProgress"]): Promise<Buffer> {
   const declared = Number(res.headers["content-length"]);
   const tooBig = (): UpdaterError =>
     new UpdaterError("DOWNLOAD_FAILED", `${url} is larger than the ${maxBytes}-byte limit for this download.`, {
       hint: "The server sent something other than what upkeep asked for; check the release's assets.",
     });
-  // Abandoning a body makes undici emit an abort error; nobody else is listening for it.
+  // Abandoning a body may emit an abort error; nobody else is listening for it.
   const abandon = (): void => {
-    res.body.on("error", () => {});
-    res.body.destroy();
+    res.on("error", () => {});
+    res.destroy();
   };
   if (Number.isFinite(declared) && declared > maxBytes) {
     abandon();
@@ -153,7 +142,7 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, url: 
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body) {
+  for await (const chunk of res) {
     size += (chunk as Buffer).length;
     if (size > maxBytes) {
       abandon();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSpinner, describeStep, formatBytes } from "../../src/cli/progress.js";
+import { createSpinner, describeStep, elapsed, formatBytes, verboseHooks } from "../../src/cli/progress.js";
 
 describe("progress text", () => {
   // [bytes, text]
@@ -36,5 +36,34 @@ describe("spinner", () => {
     const paused = out.length;
     await new Promise((r) => setTimeout(r, 40));
     expect(out.length).toBe(paused);
+  });
+});
+
+describe("--verbose lines", () => {
+  it("carry the time since the process started, in whole milliseconds", () => {
+    expect(elapsed(0)).toBe("[+0ms]");
+    expect(elapsed(123.6)).toBe("[+124ms]");
+  });
+
+  it("stamp each library line, and mark the installer's start and exit (not a download's end)", () => {
+    const lines: string[] = [];
+    let now = 10;
+    const hooks = verboseHooks(
+      (stamp, line) => lines.push(`${stamp} ${line}`),
+      () => now,
+    );
+    hooks.verbose("GET https://api.github.com/x → 200");
+    hooks.progress({ step: "download", name: "a-installer.sh", received: 1, total: 2 });
+    hooks.progress({ step: "done" });
+    now = 250;
+    hooks.progress({ step: "install", name: "a-installer.sh" });
+    now = 1250;
+    hooks.progress({ step: "done" });
+    hooks.progress({ step: "done" });
+    expect(lines).toEqual([
+      "[+10ms] GET https://api.github.com/x → 200",
+      "[+250ms] Installer a-installer.sh started",
+      "[+1250ms] Installer a-installer.sh exited",
+    ]);
   });
 });

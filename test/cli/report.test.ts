@@ -9,6 +9,8 @@ import {
   outcomesExitCode,
   outcomeJson,
   outcomeText,
+  writeAppOutcome,
+  writeMachineFailure,
   type Outcome,
 } from "../../src/cli/report.js";
 import { UpdaterError, WARNING_CODES } from "../../src/errors.js";
@@ -94,6 +96,45 @@ describe("outcome rendering", () => {
     expect(outcomesExitCode([{ ...base, result: "update_available" }, failed("NETWORK")])).toBe(1);
     expect(outcomesExitCode([failed("NETWORK"), failed("USAGE")])).toBe(2);
     expect(outcomesExitCode([])).toBe(0);
+  });
+});
+
+describe("writing the report", () => {
+  const capture = () => {
+    const o = { stdout: "", stderr: "", json: [] as unknown[] };
+    return { o, out: { stdout: (t: string) => (o.stdout += t), stderr: (t: string) => (o.stderr += t), json: (d: unknown) => o.json.push(d) } };
+  };
+  const failed = (): Outcome => ({
+    ...base,
+    result: "failed",
+    warnings: [{ code: "PATH_SHADOWED", message: "hidden by tok_secret_9" }],
+    error: { code: "USAGE", message: "bad tok_secret_9", hint: "fix it" },
+  });
+
+  it("<app>-update: lines on stderr, the error red only with colour, secrets hidden, its exit status", () => {
+    const plain = capture();
+    expect(writeAppOutcome(plain.out, failed(), { json: false, quiet: false, color: false, secrets: ["tok_secret_9"] })).toBe(2);
+    expect(plain.o.stderr).toBe("warning: hidden by ***\nerror[USAGE]: bad ***\nhint: fix it\n");
+    expect(plain.o.stdout).toBe("");
+    const red = capture();
+    writeAppOutcome(red.out, failed(), { json: false, quiet: false, color: true, secrets: [] });
+    expect(red.o.stderr).toContain("\u001b[31merror[USAGE]: bad tok_secret_9\u001b[0m\n");
+  });
+
+  it("<app>-update --json: the one document on stdout, its warnings redacted too", () => {
+    const c = capture();
+    expect(writeAppOutcome(c.out, failed(), { json: true, quiet: false, color: true, secrets: ["tok_secret_9"] })).toBe(2);
+    expect(c.o.stderr).toBe("");
+    expect(JSON.parse(c.o.stdout)).toMatchObject({ schema: "upkeep/1", warnings: [{ message: "hidden by ***" }], error: { code: "USAGE" } });
+  });
+
+  it("upkeep: a failure of the whole run as text or as the envelope", () => {
+    const text = capture();
+    expect(writeMachineFailure(text.out, false, "check", new UpdaterError("USAGE", "bad flag", { hint: "see --help" }))).toBe(2);
+    expect(text.o.stderr).toBe("error[USAGE]: bad flag\nhint: see --help\n");
+    const json = capture();
+    expect(writeMachineFailure(json.out, true, null, new Error("boom"))).toBe(1);
+    expect(json.o.json).toEqual([expect.objectContaining({ command: null, ok: false, error: expect.objectContaining({ code: "INTERNAL" }) })]);
   });
 });
 

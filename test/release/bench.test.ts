@@ -27,4 +27,17 @@ describe("main --help", () => {
     }
     expect(existsSync(path.join(ROOT, ".cache", "bench", "fleet.mjs"))).toBe(true);
   });
+
+  it("bundles the benchmarks themselves (bench/bench.ts and the helpers it reuses) the same way", async () => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(await main(["--help"], { execPath: "/nonexistent/node" })).toBe(0);
+      expect(String(out.mock.calls[0]?.[0])).toContain("npm run bench [-- --quick]");
+      expect(String(err.mock.calls[0]?.[0])).toMatch(/bundled bench\/bench\.ts into \.cache\/bench\/bench\.mjs; nothing run/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
 });

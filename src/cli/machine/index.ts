@@ -1,51 +1,23 @@
 import { checkSharedSettings, checkWorkingDir, frontDoorEnv, resolveConfig, secretsToRedact, type Host, type UpdaterOptions } from "../../config.js";
-import { redact } from "../../core/redact.js";
-import { exitCodeFor, toUpdaterError, UpdaterError } from "../../errors.js";
+import { UpdaterError } from "../../errors.js";
 import { appsWithReceiptFiles, appsWithReceipts } from "../../io/receipt-file.js";
-import { VERSION } from "../../version.js";
-import { COMMANDS, parseMachineArgs, type Command, type MachineArgs } from "../args.js";
-import { machineHelp } from "../help.js";
+import type { Command, MachineArgs } from "../args.js";
+import { redactingOutput } from "../front.js";
 import { jitter } from "../jitter.js";
 import type { MachineOutput, Output } from "../output.js";
-import { machineDocument } from "../report.js";
+import { verboseHooks } from "../progress.js";
+import { writeMachineFailure } from "../report.js";
 
 // `upkeep` run under its own name: the machine-wide companion of every <app>-update, with the same flags
-// (args.ts). Each command is its own module, loaded once the arguments are known to be good.
+// (args.ts). Each command is its own module, loaded once the arguments are known to be good (front.ts
+// parsed them and answered --help, -V and usage errors).
 
-/** Runs `upkeep <command> …`; returns the exit status. */
-export async function runMachine(host: Host, raw: Output): Promise<number> {
+/** Runs `upkeep <command> …` once the first phase (front.ts) has parsed a command; returns the exit status. */
+export async function runMachine(host: Host, raw: Output, args: MachineArgs & { command: Command }): Promise<number> {
   // Everything printed passes through here, so no token or proxy password is ever shown: the secrets of
   // every app (each may have its own <APP>_GITHUB_TOKEN), added as they become known.
   const secrets = new Set(secretsToRedact(undefined, undefined, host.env));
-  const hide = (text: string): string =>
-    redact(
-      text,
-      [...secrets].sort((a, b) => b.length - a.length),
-    );
-  const out: MachineOutput = {
-    stdout: (text) => raw.stdout(hide(text)),
-    stderr: (text) => raw.stderr(hide(text)),
-    // Strings redacted one by one: redacting the serialized text could match across JSON fields.
-    json: (doc) => raw.stdout(`${JSON.stringify(doc, (_key, value: unknown) => (typeof value === "string" ? hide(value) : value))}\n`),
-  };
-  let args: MachineArgs;
-  try {
-    args = parseMachineArgs(host.argv);
-  } catch (error) {
-    const command = COMMANDS.find((c) => host.argv.includes(c)) ?? null;
-    const json = host.argv.includes("--json");
-    // Plain `upkeep`: the help first, as git does.
-    if (!json && !host.argv.some((a) => !a.startsWith("-"))) out.stderr(machineHelp(VERSION));
-    return fail(out, json, command, error);
-  }
-  if (args.help) {
-    out.stdout(machineHelp(VERSION));
-    return 0;
-  }
-  if (args.updaterVersion || !args.command) {
-    out.stdout(`upkeep ${VERSION}\n`);
-    return 0;
-  }
+  const out = redactingOutput(raw, secrets);
   const { command, json } = args;
   for (const s of secretsToRedact(undefined, args.token, host.env)) secrets.add(s);
   try {
@@ -63,7 +35,7 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
       ...(args.source ? { source: args.source } : {}),
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
-      hooks: args.verbose ? { verbose: (l) => out.stderr(`  ${app}: ${l}\n`) } : {},
+      hooks: args.verbose ? verboseHooks((stamp, l) => out.stderr(`  ${stamp} ${app}: ${l}\n`)) : {},
     });
     // Every app's settings are judged before anything is read, waited for or sent: a bad one is USAGE for the
     // whole run. list and doctor report a bad GitHub base as a finding instead (they run no update).
@@ -87,7 +59,7 @@ export async function runMachine(host: Host, raw: Output): Promise<number> {
     if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
     return await dispatch(command, host, out, args, apps, base);
   } catch (error) {
-    return fail(out, json, command, error);
+    return writeMachineFailure(out, json, command, error);
   }
 }
 
@@ -108,12 +80,4 @@ async function dispatch(
     case "update":
       return (await import("./check-update.js")).checkOrUpdate(command, apps, base, out, { json: args.json, quiet: args.quiet, signal: host.signal });
   }
-}
-
-// A failure of the whole run (arguments, settings, discovery): nothing was done for any app.
-function fail(out: MachineOutput, json: boolean, command: string | null, caught: unknown): number {
-  const e = toUpdaterError(caught);
-  if (json) out.json(machineDocument(command, [], e));
-  else out.stderr(`error[${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
-  return exitCodeFor(e.code);
 }
