@@ -10,12 +10,16 @@ export const SCHEMA = "upkeep/1";
 /** What one app's run came to: `installed` (list), `ok`/`problems` (doctor), the rest check and update. */
 export type Result = "updated" | "up_to_date" | "update_available" | "would_update" | "failed" | "installed" | "ok" | "problems";
 
-/** The error of a failed outcome; `restored` lists the files put back after a failed install. */
+/**
+ * The error of a failed outcome; `restored` lists the files put back after a failed install, `lost`
+ * those that could not be (written over in place through a hard-linked backup).
+ */
 export interface OutcomeError {
   code: ErrorCode;
   message: string;
   hint: string | null;
   restored?: string[];
+  lost?: string[];
 }
 
 /** The outcome of one app in one CLI run, whatever happened. */
@@ -67,6 +71,7 @@ export function errorJson(e: UpdaterError, secrets: readonly string[]): OutcomeE
     message: redact(e.message, [...secrets]),
     hint: e.hint ? redact(e.hint, [...secrets]) : null,
     ...(Array.isArray(e.details.restored) ? { restored: e.details.restored as string[] } : {}),
+    ...(Array.isArray(e.details.lost) && e.details.lost.length > 0 ? { lost: e.details.lost as string[] } : {}),
   };
 }
 

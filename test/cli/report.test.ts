@@ -76,6 +76,7 @@ describe("outcome rendering", () => {
         known: { oldVersion: "1.0.0", newVersion: "2.0.0", tag: "v2.0.0", installPrefix: "/p" },
         warnings: [{ code: "NO_CHECKSUM", message: "m" }],
         restored: ["/p/bin/x"],
+        lost: ["/p/bin/y"],
       },
     });
     const o = failOutcome(emptyOutcome("x"), e, ["s3cret"]);
@@ -87,7 +88,7 @@ describe("outcome rendering", () => {
       tag: "v2.0.0",
       installPrefix: "/p",
       warnings: [{ code: "NO_CHECKSUM", message: "m" }],
-      error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"] },
+      error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"], lost: ["/p/bin/y"] },
     });
   });
   it("several apps: the worst failure's status, else 100 when any update is available", () => {
