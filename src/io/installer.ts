@@ -5,6 +5,7 @@ import type { InstallerCommand } from "../core/installer.js";
 import { isStale, parseLock, formatLock } from "../core/lock.js";
 import { UpdaterError } from "../errors.js";
 import { pidAlive } from "./lock.js";
+import { runProgram } from "./spawn.js";
 
 /** An installer's private place: the saved script (if any) and the TMPDIR it is given. */
 export interface StagedInstaller {
@@ -87,14 +88,13 @@ export interface RunOptions {
 const TAIL_LINES = 20;
 
 /**
- * Runs the installer with exactly `env` (execa's `extendEnv: false`, so removed variables stay removed),
- * stdin closed, and its output passed to `onOutput` while the last lines are kept for errors.
+ * Runs the installer with exactly `env` (removed variables stay removed), stdin closed, and its output
+ * passed to `onOutput` while the last lines are kept for errors. An abort stops it (SIGTERM, then SIGKILL).
  */
 export async function runInstaller(options: RunOptions): Promise<InstallerExit> {
-  const { execa } = await import("execa");
   const tail: string[] = [];
   let partial = "";
-  const collect = (chunk: Buffer | string): void => {
+  const collect = (chunk: Buffer): void => {
     const text = chunk.toString();
     options.onOutput?.(text);
     const lines = (partial + text).split(/\r?\n/);
@@ -102,28 +102,14 @@ export async function runInstaller(options: RunOptions): Promise<InstallerExit> 
     tail.push(...lines);
     if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
   };
-  const child = execa(options.command.file, options.command.args, {
+  const result = await runProgram({
+    file: options.command.file,
+    args: options.command.args,
     env: options.env,
-    extendEnv: false,
     cwd: options.cwd,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    buffer: false,
-    reject: false,
-    windowsHide: true,
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    onOutput: collect,
+    signal: options.signal,
   });
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const result = await child;
   if (partial) tail.push(partial);
-  const spawnError =
-    result.exitCode === undefined && result.signal === undefined && result.failed ? (result.code ?? result.originalMessage ?? "could not start") : undefined;
-  return {
-    exitCode: result.exitCode,
-    signal: result.signal,
-    tail: tail.slice(-TAIL_LINES),
-    spawnError,
-  };
+  return { exitCode: result.exitCode, signal: result.signal, tail: tail.slice(-TAIL_LINES), spawnError: result.spawnError };
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { runProgram } from "./spawn.js";
 
 /** How a short run of a program went. */
 export interface ProbeResult {
@@ -11,28 +12,25 @@ export interface ProbeResult {
   output: string;
 }
 
+/** At most this much of a probe's output is kept (it is searched for a version). */
+const OUTPUT_LIMIT = 4000;
+
 /** Runs `file args` with stdin closed and a timeout, to see whether it starts and what it prints. */
 export async function probe(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbeResult> {
-  const { execa } = await import("execa");
+  let output = "";
   // Run from the program's own directory: the caller's working directory may have been deleted.
-  const r = await execa(file, args, {
+  const r = await runProgram({
+    file,
+    args,
     env,
-    extendEnv: false,
     cwd: path.dirname(file),
-    stdin: "ignore",
-    reject: false,
-    timeout: timeoutMs,
-    all: true,
-    windowsHide: true,
+    timeoutMs,
+    onOutput: (chunk) => {
+      if (output.length < OUTPUT_LIMIT) output = (output + chunk.toString()).slice(0, OUTPUT_LIMIT);
+    },
   });
-  const output = String(r.all ?? "").slice(0, 4000);
   // 126/127 are what a shell answers for "found but cannot execute" / "not found".
-  const cannotRun =
-    r.exitCode === undefined && !r.timedOut && r.signal === undefined
-      ? (r.code ?? r.originalMessage ?? "could not start")
-      : r.exitCode === 126 || r.exitCode === 127
-        ? `exit status ${r.exitCode}`
-        : undefined;
+  const cannotRun = r.spawnError ?? (!r.timedOut && (r.exitCode === 126 || r.exitCode === 127) ? `exit status ${r.exitCode}` : undefined);
   return { cannotRun, exitCode: r.exitCode, timedOut: r.timedOut, output };
 }
 

@@ -21,25 +21,15 @@ export function httpSettingsFor(config: Config): HttpSettings {
 /** The run's HTTP client, created on first use; `dropToken` (a mirror source) before that keeps the token out of it. */
 export type RunHttp = Http & { dropToken?(): void };
 
-/**
- * Runs `work` with the run's HTTP client, and closes it afterwards. `whileWaiting` runs once, as soon as the
- * first request is sent: work the run needs later, done while it waits for the answer anyway.
- */
-export async function withHttp<T>(config: Config, work: (http: RunHttp) => Promise<T>, whileWaiting?: () => Promise<unknown>): Promise<T> {
+/** Runs `work` with the run's HTTP client, and closes it afterwards. */
+export async function withHttp<T>(config: Config, work: (http: RunHttp) => Promise<T>): Promise<T> {
   let client: Http | undefined;
   let withToken = true;
-  let idle = whileWaiting;
-  // Once per run; a failure there is left to the code that needs the work (it does it again and reports it).
-  const onSent = (): void => {
-    const task = idle;
-    idle = undefined;
-    if (task) setImmediate(() => void task().catch(() => {}));
-  };
   // Created on first use: runs that fail on the receipt never load the HTTP stack.
   const http: RunHttp = {
     async get(url, options) {
       client ??= await createHttp({ ...httpSettingsFor(config), ...(withToken ? {} : { token: undefined }) });
-      return client.get(url, idle ? { ...options, onSent } : options);
+      return client.get(url, options);
     },
     close: async () => client?.close(),
     dropToken: () => {

@@ -61,47 +61,39 @@ export async function checkForUpdate(options: UpdaterOptions = {}): Promise<Chec
 export async function update(options: UpdaterOptions = {}): Promise<UpdateResult> {
   const config = resolveConfig(options);
   const known: Known = {};
-  return withHttp<UpdateResult>(
-    config,
-    async (http) => {
-      const first = await found(config, known);
-      let loaded = first.loaded;
-      const where = first.where;
-      const { warnings } = where;
-      await preflight(config, loaded, where);
-      const lock = await takeLock(config);
-      try {
-        loaded = await afterLock(config, where, loaded, lock, warnings);
-        known.oldVersion = loaded.receipt.version;
-        const s = await selectRelease(config, http, loaded, warnings);
-        Object.assign(known, { newVersion: s.release.version, tag: s.release.tag });
-        const base = {
-          app: config.app,
-          oldVersion: loaded.receipt.version,
-          newVersion: s.release.version,
-          tag: s.release.tag,
-          installPrefix: where.installRoot,
-          warnings,
-        };
-        if (!s.plan) {
-          warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
-          return { ...base, result: "up_to_date" };
-        }
-        if (config.dryRun) return { ...base, result: "would_update" };
-        const written = await install(config, http, loaded, where, s.plan, s.release, warnings);
-        warnings.push(...shadowWarnings(config, where.binDir, written.binaries));
-        return { ...base, result: "updated" };
-      } finally {
-        await lock?.release();
+  return withHttp<UpdateResult>(config, async (http) => {
+    const first = await found(config, known);
+    let loaded = first.loaded;
+    const where = first.where;
+    const { warnings } = where;
+    await preflight(config, loaded, where);
+    const lock = await takeLock(config);
+    try {
+      loaded = await afterLock(config, where, loaded, lock, warnings);
+      known.oldVersion = loaded.receipt.version;
+      const s = await selectRelease(config, http, loaded, warnings);
+      Object.assign(known, { newVersion: s.release.version, tag: s.release.tag });
+      const base = {
+        app: config.app,
+        oldVersion: loaded.receipt.version,
+        newVersion: s.release.version,
+        tag: s.release.tag,
+        installPrefix: where.installRoot,
+        warnings,
+      };
+      if (!s.plan) {
+        warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
+        return { ...base, result: "up_to_date" };
       }
-    },
-    config.dryRun ? undefined : loadProcessRunner,
-  ).catch((error: unknown) => Promise.reject(withKnown(error, known)));
+      if (config.dryRun) return { ...base, result: "would_update" };
+      const written = await install(config, http, loaded, where, s.plan, s.release, warnings);
+      warnings.push(...shadowWarnings(config, where.binDir, written.binaries));
+      return { ...base, result: "updated" };
+    } finally {
+      await lock?.release();
+    }
+  }).catch((error: unknown) => Promise.reject(withKnown(error, known)));
 }
-
-// The child-process library io/installer.ts and io/probe.ts load when they first run the installer and the
-// new binaries: ~14 ms inside the single executable, loaded while the first request is in flight instead.
-const loadProcessRunner = (): Promise<unknown> => import("execa");
 
 // Fetches (or takes AXOUPDATER_INSTALLER_PATH's) installer, stages it privately, runs it as a transaction.
 async function install(

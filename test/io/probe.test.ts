@@ -33,7 +33,14 @@ describe("probe", () => {
     expect(r.cannotRun).toBeUndefined();
   });
   it("captures stdout and stderr", async () => {
-    expect((await probe(file("#!/bin/sh\necho out; echo err >&2\n"), [], env, 5000)).output).toBe("out\nerr");
+    const { output } = await probe(file("#!/bin/sh\necho out; echo err >&2\n"), [], env, 5000);
+    // Two pipes: the order in which their chunks arrive is not fixed.
+    expect(output.split("\n").sort()).toEqual(["", "err", "out"]);
+  });
+  it("keeps at most 4000 characters of what a program prints", async () => {
+    const { output, exitCode } = await probe(file("#!/bin/sh\nyes x | head -c 100000\n"), [], env, 5000);
+    expect(exitCode).toBe(0);
+    expect(output).toBe("x\n".repeat(2000));
   });
 });
 

@@ -54,37 +54,4 @@ describe("withHttp", () => {
       }),
     ).rejects.toThrow(/dropToken after the first request/);
   });
-
-  it("does the waiting work once, while the first request is out (the fake holds its answer), never before a request", async () => {
-    const gh = await startFakeGithub({ releases: [], latencyMs: 300 });
-    const config = resolveConfig({ app: "axolotlsay", env: { HOME: "/h", AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase }, cacheDir: "/nonexistent" });
-    const url = `${gh.apiBase}/repos/axodotdev/axolotlsay/releases`;
-    const events: string[] = [];
-    const waiting = async () => void events.push("waiting work");
-    await withHttp(
-      config,
-      async (http) => {
-        events.push("before the first request");
-        await http.get(url);
-        events.push("first answer");
-        await http.get(url);
-        events.push("second answer");
-      },
-      waiting,
-    );
-    expect(events).toEqual(["before the first request", "waiting work", "first answer", "second answer"]);
-    // A run that makes no request does none of it; a failing one is not reported from there.
-    const none: string[] = [];
-    await withHttp(
-      config,
-      async () => "done",
-      async () => void none.push("ran"),
-    );
-    await withHttp(
-      config,
-      (http) => http.get(url),
-      () => Promise.reject(new Error("ignored")),
-    );
-    expect(none).toEqual([]);
-  });
 });

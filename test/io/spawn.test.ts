@@ -1,0 +1,61 @@
+// Running a program: exact environment, output in order, start failures, timeouts and aborts that stop it.
+import { chmodSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runProgram } from "../../src/io/spawn.js";
+import { tmpDir } from "../helpers/fake-app.js";
+
+const script = (body: string): string => {
+  const file = path.join(tmpDir(), "prog");
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  return file;
+};
+const collecting = () => {
+  const chunks: string[] = [];
+  return { chunks, onOutput: (c: Buffer) => void chunks.push(c.toString()) };
+};
+
+describe("runProgram", () => {
+  it("passes exactly the environment given, closes stdin, streams stdout and stderr, and reports the exit status", async () => {
+    const file = script('echo "out $ONLY ${HOME:-nohome}"; echo err >&2; read line || echo "stdin closed"; exit 3');
+    const { chunks, onOutput } = collecting();
+    const r = await runProgram({ file, args: [], env: { ONLY: "this", PATH: "/usr/bin:/bin" }, cwd: tmpDir(), onOutput });
+    expect(r).toEqual({ exitCode: 3, signal: undefined, timedOut: false, spawnError: undefined });
+    expect(chunks.join("")).toContain("out this nohome\n");
+    expect(chunks.join("")).toContain("err\n");
+    expect(chunks.join("")).toContain("stdin closed\n");
+  });
+
+  it("says why a program could not start, and never rejects", async () => {
+    const missing = await runProgram({ file: path.join(tmpDir(), "nope"), args: [], env: {}, cwd: tmpDir() });
+    expect(missing).toEqual({ exitCode: undefined, signal: undefined, timedOut: false, spawnError: "ENOENT" });
+    const file = path.join(tmpDir(), "not-executable");
+    writeFileSync(file, "#!/bin/sh\n", { mode: 0o644 });
+    expect((await runProgram({ file, args: [], env: {}, cwd: tmpDir() })).spawnError).toBe("EACCES");
+  });
+
+  it("stops a program that outlives its timeout with SIGTERM", async () => {
+    const r = await runProgram({ file: script("exec sleep 30"), args: [], env: { PATH: "/usr/bin:/bin" }, cwd: tmpDir(), timeoutMs: 100 });
+    expect(r).toMatchObject({ exitCode: undefined, signal: "SIGTERM", timedOut: true });
+  });
+
+  it("stops it on abort, with SIGKILL when it ignores SIGTERM", async () => {
+    const controller = new AbortController();
+    const { chunks, onOutput } = collecting();
+    const file = script("trap 'echo got TERM' TERM; echo ready; while :; do sleep 0.05; done");
+    const run = runProgram({ file, args: [], env: { PATH: "/usr/bin:/bin" }, cwd: tmpDir(), onOutput, signal: controller.signal, killAfterMs: 200 });
+    while (!chunks.join("").includes("ready")) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    const r = await run;
+    expect(r).toMatchObject({ exitCode: undefined, signal: "SIGKILL", timedOut: false });
+    expect(chunks.join("")).toContain("got TERM");
+  });
+
+  it("an already aborted signal stops the program at once", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runProgram({ file: script("exec sleep 30"), args: [], env: { PATH: "/usr/bin:/bin" }, cwd: tmpDir(), signal: controller.signal });
+    expect(r.signal).toBe("SIGTERM");
+  });
+});
