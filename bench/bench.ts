@@ -16,8 +16,8 @@ const root = process.cwd();
 const exe = path.join(root, "dist", "upkeep");
 const quick = process.argv.includes("--quick");
 // Start-up: hyperfine runs per command, split into rounds that alternate with the floor's.
-const RUNS = quick ? 20 : 60;
-const ROUNDS = quick ? 2 : 4;
+const RUNS = quick ? 20 : 200;
+const ROUNDS = quick ? 2 : 10;
 const LATENCY_MS = 50;
 
 type Stats = { min: number; median: number; max: number; runs: number };

@@ -41,6 +41,17 @@ function clobber(bin: string, conf: string): void {
   writeFileSync(conf, "{garbage");
 }
 
+// A bin dir whose app-update is a symlink to upkeep's shared store, as our installers make it.
+function storeLink(): { bin: string; store: string; link: string } {
+  const bin = tmpDir();
+  const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa");
+  mkdirSync(path.join(store, "users"), { recursive: true });
+  writeFileSync(path.join(store, "upkeep"), "shared updater 0.1.0", { mode: 0o755 });
+  const link = path.join(bin, "app-update");
+  symlinkSync(path.join(store, "upkeep"), link);
+  return { bin, store, link };
+}
+
 describe("backup and restore", () => {
   it("restores files (content and mode), links, and removes files that were not there", async () => {
     const { bin, conf, files } = install();
@@ -160,12 +171,7 @@ describe("backup and restore", () => {
   });
 
   it("a link to the shared updater keeps its target: restored even if the store version was deleted", async () => {
-    const bin = tmpDir();
-    const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa");
-    mkdirSync(path.join(store, "users"), { recursive: true });
-    writeFileSync(path.join(store, "upkeep"), "shared updater 0.1.0", { mode: 0o755 });
-    const link = path.join(bin, "app-update");
-    symlinkSync(path.join(store, "upkeep"), link);
+    const { bin, store, link } = storeLink();
     const entry = path.join(store, "users", link.replaceAll("/", "%"));
     writeFileSync(entry, `${link}\n`);
     const backup = await createBackup([link], bin, "app");
@@ -285,12 +291,7 @@ describe("hard-linked backups", () => {
   });
 
   it("a link into the shared store written through in place is reported lost", async () => {
-    const bin = tmpDir();
-    const store = path.join(tmpDir(), "upkeep", "0.1.0-aaaaaaaaaaaa");
-    mkdirSync(path.join(store, "users"), { recursive: true });
-    writeFileSync(path.join(store, "upkeep"), "shared updater 0.1.0", { mode: 0o755 });
-    const link = path.join(bin, "app-update");
-    symlinkSync(path.join(store, "upkeep"), link);
+    const { bin, store, link } = storeLink();
     const backup = await createBackup([link], bin, "app");
     expect(backup.entries[0]!.linked?.hardLink).toBeDefined();
     writeFileSync(path.join(store, "upkeep"), "rewritten in place");
