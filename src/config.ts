@@ -326,12 +326,17 @@ export function frontDoorEnv(host: Pick<Host, "env" | "platform" | "home" | "cwd
   // The same directory the receipt search of each app uses (receiptCandidates), so list finds what update reads.
   const override = receiptCandidates({ app: "", vars, platform: host.platform, home: host.home, cwd: host.cwd }).find((c) => !c.standard);
   return {
-    appNameSet: env.AXOUPDATER_APP_NAME !== undefined,
+    appNameSet: appNameOverridden(env),
     noColor: Boolean(env.NO_COLOR),
     path: env.PATH,
     receiptRoots: receiptRoots(vars, host.platform, host.home),
     receiptDir: override?.dir,
   };
+}
+
+/** AXOUPDATER_APP_NAME is set (even empty): under its own name upkeep is then that app's updater. */
+export function appNameOverridden(env: Env): boolean {
+  return env.AXOUPDATER_APP_NAME !== undefined;
 }
 
 /** The secrets of the real process's environment, for the entry point's last-resort crash message. */
@@ -438,8 +443,11 @@ export function checkWorkingDir(env: Env, host: Pick<Host, "cwdMissing" | "platf
 export function secretsToRedact(app: string | undefined, explicitToken: string | undefined, env: Env): string[] {
   const found = [explicitToken, env.AXOUPDATER_GITHUB_TOKEN, app ? env[appEnvVar(app, "GITHUB_TOKEN")] : undefined, env.GITHUB_TOKEN];
   for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
+    // Unset ones skipped without a throw: this runs before --help is answered.
+    const value = env[name];
+    if (!value || !URL.canParse(value)) continue;
     try {
-      const password = new URL(env[name] ?? "").password;
+      const password = new URL(value).password;
       if (password) found.push(password, safeDecode(password));
     } catch {
       // not a URL

@@ -2,7 +2,7 @@
 // need no work (--help, -V and usage errors). It loads and touches nothing else (no streams it does not
 // write, no signal handlers, no update code), so these answers start about as fast as a hello world.
 import path from "node:path";
-import { frontDoorEnv, secretsToRedact, type Host } from "../config.js";
+import { appNameOverridden, frontDoorEnv, secretsToRedact, type Host } from "../config.js";
 import { redact } from "../core/redact.js";
 import { VERSION } from "../version.js";
 import { COMMANDS, parseCliArgs, parseMachineArgs, type CliArgs, type Command, type MachineArgs } from "./args.js";
@@ -25,10 +25,10 @@ export function front(host: FrontHost, out: Output): Front {
 }
 
 /** True when the executable is `upkeep` under its own name (and AXOUPDATER_APP_NAME is not set). */
-export function runsAsMachine(host: Pick<Host, "invokedAs" | "platform" | "env" | "home" | "cwd">): boolean {
+export function runsAsMachine(host: Pick<Host, "invokedAs" | "platform" | "env">): boolean {
   const program = path.basename(host.invokedAs);
   const stem = program.replace(host.platform === "win32" ? /\.exe$/i : /\.exe$/, "");
-  return (host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && !frontDoorEnv(host).appNameSet;
+  return (host.platform === "win32" ? stem.toLowerCase() : stem) === "upkeep" && !appNameOverridden(host.env);
 }
 
 /**
