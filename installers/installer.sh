@@ -302,8 +302,9 @@ download() {
     elif have wget; then
         if wget --version 2>/dev/null | grep -q 'GNU Wget'; then
             # Without a token wget may follow redirects itself, and show its bar (GNU wget 1.16+).
+            # (A wget before 1.16 refuses --show-progress: then the quiet way.)
             if [ "$bar" = 1 ] && [ -z "$TOKEN" ]; then
-                wget -q --show-progress --progress=bar:force -O "$out" "$url"
+                wget -q --show-progress --progress=bar:force -O "$out" "$url" || wget_get "$url" "$out"
             else
                 wget_get "$url" "$out"
             fi

@@ -169,12 +169,13 @@ async function save(from: string, to: string, mayLink: boolean): Promise<HardLin
 // in place: it then holds that installer's bytes, not the old ones. A changed size or mtime says so; a
 // changed ctime does when the original path is still that inode (`cp -p` keeps the mtime), while a
 // rename over the original changes the ctime too (one link fewer) but leaves the backup's bytes alone.
-async function rewritten(saved: string, stamp: HardLinkStamp | undefined, original: string): Promise<boolean> {
+// Not for a file in the shared store: other apps' updates link and unlink it while this one runs.
+async function rewritten(saved: string, stamp: HardLinkStamp | undefined, original: string, byCtime = true): Promise<boolean> {
   if (!stamp) return false;
   const now = await stat(saved, { bigint: true }).catch(() => undefined);
   if (now === undefined) return false;
   if (Number(now.size) !== stamp.size || String(now.mtimeNs) !== stamp.mtimeNs) return true;
-  if (stamp.ctimeNs === undefined || String(now.ctimeNs) === stamp.ctimeNs) return false;
+  if (!byCtime || stamp.ctimeNs === undefined || String(now.ctimeNs) === stamp.ctimeNs) return false;
   const there = await stat(original, { bigint: true }).catch(() => undefined);
   return there !== undefined && there.ino === now.ino && there.dev === now.dev;
 }
@@ -202,7 +203,7 @@ export async function lostFiles(b: Backup): Promise<string[]> {
   const lost: string[] = [];
   for (const e of b.entries) {
     if (e.saved && (await rewritten(e.saved, e.hardLink, e.original))) lost.push(e.original);
-    if (e.linked && (await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path))) lost.push(e.linked.path);
+    if (e.linked && (await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path, false))) lost.push(e.linked.path);
   }
   return lost;
 }
@@ -232,7 +233,7 @@ export async function restoreBackup(b: Backup, skip: ReadonlySet<string> = new S
         }
         if (e.mode !== undefined) await chmod(e.original, e.mode);
       } else if (e.kind === "symlink" && e.target !== undefined) {
-        if (e.linked && !(await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path))) await restoreLinked(e.linked);
+        if (e.linked && !(await rewritten(e.linked.saved, e.linked.hardLink, e.linked.path, false))) await restoreLinked(e.linked);
         await rm(tmp, { force: true });
         await symlink(e.target, tmp);
         await rename(tmp, e.original);

@@ -38,7 +38,8 @@ export function createTransport(settings: TransportSettings): Transport {
       // The tunnel carries this one request (undici's ProxyAgent tunnelled plain http too, as this does).
       const connection = secure ? tls.connect({ socket, host: target.host, ...serverName(target.host), ...tlsOptions }) : socket;
       // No agent: only then does Node use createConnection (with `agent: false` it would dial the target itself).
-      return send(http.request({ ...target, createConnection: () => connection }), onSent);
+      // defaultPort: http.request assumes 80, and would send `Host: name:443` for https through the tunnel.
+      return send(http.request({ ...target, defaultPort: secure ? 443 : 80, createConnection: () => connection }), onSent);
     },
     close() {
       agents.http.destroy();
@@ -53,7 +54,10 @@ export interface NoProxyEntry {
   port: number;
 }
 
-/** NO_PROXY as undici's EnvHttpProxyAgent read it: entries split by commas or spaces, `host[:port]`. */
+/**
+ * NO_PROXY: entries split by commas or spaces, `host[:port]`, `*` for every host; an entry also
+ * covers its subdomains (as curl reads it; a leading `.` or `*.` is the same).
+ */
 export function parseNoProxy(value: string): NoProxyEntry[] | "all" {
   if (value.trim() === "*") return "all";
   return value

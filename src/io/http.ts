@@ -55,7 +55,8 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (REDIRECTS.has(status) && typeof location === "string") {
-        res.resume();
+        // Not read: a redirect's body could be endless, and nothing in it is needed.
+        res.destroy();
         const next = new URL(location, current).href;
         const problem = remoteUrlProblem(next, current);
         if (problem) throw refuse(next, `${problem} (a redirect from ${redact(current, secrets)})`);

@@ -12,7 +12,7 @@ export interface RunProgramOptions {
   cwd: string;
   /** Each chunk of stdout and stderr, in the order they arrive. */
   onOutput?: ((chunk: Buffer) => void) | undefined;
-  /** Stops the program (SIGTERM, then SIGKILL after {@link KILL_AFTER_MS}) when aborted. */
+  /** Stops the program and everything it started (SIGTERM, then SIGKILL) when aborted. */
   signal?: AbortSignal | undefined;
   /** Stops it the same way after this long. */
   timeoutMs?: number | undefined;
@@ -34,22 +34,54 @@ export interface ProgramExit {
 /** How long a program stopped with SIGTERM gets to clean up before SIGKILL. */
 export const KILL_AFTER_MS = 5000;
 
+/**
+ * After the program exits, how long its output may still arrive. A process it left running in the
+ * background (a `--version` that forks, a download an installer started) may hold the pipes open for
+ * ever; the run is over when the program is.
+ */
+const OUTPUT_GRACE_MS = 200;
+
+// The programs running now, each as its stop-everything function: if upkeep exits while one runs (a
+// second Ctrl-C), they are stopped too, as execa's `cleanup` did, instead of being left behind.
+const running = new Set<() => void>();
+let exitHook = false;
+
 /** Runs a program to its end; never rejects (a failure to start is `spawnError`). */
 export function runProgram(o: RunProgramOptions): Promise<ProgramExit> {
+  if (!exitHook) {
+    exitHook = true;
+    process.on("exit", () => {
+      for (const killAll of running) killAll();
+    });
+  }
+  // On Unix the program leads a process group of its own, so stopping it stops what it started too
+  // (an installer's curl). Windows has no process groups, and `detached` would open a console there.
+  const group = process.platform !== "win32";
   return new Promise((resolve) => {
     let timedOut = false;
     let spawnError: string | undefined;
-    const child = spawn(o.file, [...o.args], { env: o.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const child = spawn(o.file, [...o.args], { env: o.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"], windowsHide: true, detached: group });
+    const kill = (signal: NodeJS.Signals): void => {
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // already gone
+      }
+    };
+    const killAll = (): void => kill("SIGTERM");
+    running.add(killAll);
     let killer: NodeJS.Timeout | undefined;
     const stop = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      killer ??= setTimeout(() => child.kill("SIGKILL"), o.killAfterMs ?? KILL_AFTER_MS);
+      kill("SIGTERM");
+      killer ??= setTimeout(() => kill("SIGKILL"), o.killAfterMs ?? KILL_AFTER_MS);
     };
     const timer =
       o.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
+            if (exit) return;
             timedOut = true;
             stop();
           }, o.timeoutMs);
@@ -62,20 +94,35 @@ export function runProgram(o: RunProgramOptions): Promise<ProgramExit> {
       child.stdout.resume();
       child.stderr.resume();
     }
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      running.delete(killAll);
+      clearTimeout(timer);
+      clearTimeout(killer);
+      o.signal?.removeEventListener("abort", stop);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      if (spawnError !== undefined || !exit || (exit.code === null && exit.signal === null)) {
+        resolve({ exitCode: undefined, signal: undefined, timedOut, spawnError: spawnError ?? "could not start" });
+      } else {
+        resolve({ exitCode: exit.code ?? undefined, signal: exit.signal ?? undefined, timedOut, spawnError: undefined });
+      }
+    };
     child.once("error", (error: NodeJS.ErrnoException) => {
       spawnError ??= error.code ?? error.message;
+    });
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      clearTimeout(timer);
+      setTimeout(finish, OUTPUT_GRACE_MS);
     });
     // "close": the program has exited and its output is all read. It comes after "error" too, when the
     // program never started (with a negative errno as its code).
     child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      o.signal?.removeEventListener("abort", stop);
-      if (spawnError !== undefined || (code === null && signal === null)) {
-        resolve({ exitCode: undefined, signal: undefined, timedOut, spawnError: spawnError ?? "could not start" });
-      } else {
-        resolve({ exitCode: code ?? undefined, signal: signal ?? undefined, timedOut, spawnError: undefined });
-      }
+      exit ??= { code, signal };
+      finish();
     });
   });
 }

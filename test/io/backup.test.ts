@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -296,5 +297,14 @@ describe("hard-linked backups", () => {
     expect(backup.entries[0]!.linked?.hardLink).toBeDefined();
     writeFileSync(path.join(store, "upkeep"), "rewritten in place");
     expect(await lostFiles(backup)).toEqual([path.join(store, "upkeep")]);
+  });
+
+  it("a store file that another app's update links and unlinks meanwhile (its ctime changes) is not reported lost", async () => {
+    const { bin, store, link } = storeLink();
+    const backup = await createBackup([link], bin, "app");
+    const other = path.join(tmpDir(), "other-app-backup");
+    linkSync(path.join(store, "upkeep"), other); // another app's hard-link backup of the same store file
+    unlinkSync(other);
+    expect(await lostFiles(backup)).toEqual([]);
   });
 });

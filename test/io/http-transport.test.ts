@@ -1,4 +1,4 @@
-// The transport over Node's http and https: which requests take a proxy (NO_PROXY as undici read it), and
+// The transport over Node's http and https: which requests take a proxy (NO_PROXY: hosts and their subdomains), and
 // that a proxied request really travels inside the CONNECT tunnel, plain or TLS, with the credentials.
 import { readFileSync } from "node:fs";
 import http from "node:http";

@@ -229,6 +229,29 @@ describe("http: what remote data may point at", () => {
     expect(e.message).toMatch(/not a regular file/);
   });
 
+  it("does not read a redirect's body: an endless one is cut off, and the target is fetched", async () => {
+    let sent = 0;
+    let cut: Promise<void> = Promise.resolve();
+    const s = await server((req, res) => {
+      if (req.url === "/final") {
+        res.end("done");
+        return;
+      }
+      res.writeHead(302, { location: "/final" });
+      // Endless: were the client to drain it, this would go on until its deadline.
+      cut = new Promise((closed) => res.on("close", () => closed()));
+      const more = (): void => {
+        while (!res.destroyed && res.write(Buffer.alloc(64 * 1024))) sent += 64 * 1024;
+        if (!res.destroyed) res.once("drain", more);
+      };
+      more();
+    });
+    const r = await (await client({ apiOrigin: s.origin, timeoutMs: 30_000 })).get(`${s.origin}/start`);
+    expect(r.body.toString()).toBe("done");
+    await cut; // the client closed the redirect's connection
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it("refuses a redirect to another scheme or from https to http", async () => {
     const s = await server((_q, res) => {
       res.writeHead(302, { location: "file:///etc/passwd" });

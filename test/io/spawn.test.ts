@@ -1,8 +1,9 @@
 // Running a program: exact environment, output in order, start failures, timeouts and aborts that stop it.
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runProgram } from "../../src/io/spawn.js";
+import { defer } from "../helpers/cleanup.js";
 import { tmpDir } from "../helpers/fake-app.js";
 
 const script = (body: string): string => {
@@ -57,5 +58,36 @@ describe("runProgram", () => {
     controller.abort();
     const r = await runProgram({ file: script("exec sleep 30"), args: [], env: { PATH: "/usr/bin:/bin" }, cwd: tmpDir(), signal: controller.signal });
     expect(r.signal).toBe("SIGTERM");
+  });
+
+  it("is over when the program is, even if something it started in the background still holds its output open", async () => {
+    // Were it to wait for the pipes to close, this would wait out the sleep and the test's own timeout.
+    const pidFile = path.join(tmpDir(), "background");
+    const file = script(`sleep 600 & echo $! > "${pidFile}"; echo v1.0; exit 0`);
+    defer(() => {
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    });
+    const r = await runProgram({ file, args: [], env: { PATH: "/usr/bin:/bin" }, cwd: tmpDir(), timeoutMs: 60_000 });
+    expect(r).toEqual({ exitCode: 0, signal: undefined, timedOut: false, spawnError: undefined });
+  });
+
+  it("an abort stops what the program started too (its whole process group), not only the program", async () => {
+    const dir = tmpDir();
+    const pidFile = path.join(dir, "grandchild");
+    const controller = new AbortController();
+    const file = script(`sleep 600 & echo $! > "${pidFile}"; wait`);
+    const run = runProgram({ file, args: [], env: { PATH: "/usr/bin:/bin" }, cwd: dir, signal: controller.signal });
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "") await new Promise((r) => setTimeout(r, 10));
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    controller.abort();
+    expect((await run).signal).toBe("SIGTERM");
+    // Alive: in the process table and not a zombie (an orphan waits there until init reaps it).
+    const alive = (): boolean => {
+      const stat = existsSync(`/proc/${grandchild}/stat`) ? readFileSync(`/proc/${grandchild}/stat`, "utf8") : "";
+      return stat !== "" && !/^\d+ \(.*\) Z/.test(stat);
+    };
+    // The signal was sent before the run resolved; the grandchild may take a moment to die.
+    for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(alive()).toBe(false);
   });
 });
