@@ -83,6 +83,8 @@ export interface RunOptions {
   cwd: string;
   onOutput?: ((text: string) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Stop what the installer started too, by its process group (Unix; see {@link runProgram}). */
+  processGroup?: boolean | undefined;
 }
 
 const TAIL_LINES = 20;
@@ -109,6 +111,7 @@ export async function runInstaller(options: RunOptions): Promise<InstallerExit> 
     cwd: options.cwd,
     onOutput: collect,
     signal: options.signal,
+    processGroup: options.processGroup,
   });
   if (partial) tail.push(partial);
   return { exitCode: result.exitCode, signal: result.signal, tail: tail.slice(-TAIL_LINES), spawnError: result.spawnError };

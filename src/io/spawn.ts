@@ -18,6 +18,11 @@ export interface RunProgramOptions {
   timeoutMs?: number | undefined;
   /** How long SIGTERM gets before SIGKILL (default {@link KILL_AFTER_MS}). */
   killAfterMs?: number | undefined;
+  /**
+   * Unix only: the program leads a process group of its own, and stopping it stops what it started
+   * too (an installer's curl). Not on Windows: it has no process groups, and `detached` opens a console.
+   */
+  processGroup?: boolean | undefined;
 }
 
 /** How the run ended. */
@@ -54,9 +59,7 @@ export function runProgram(o: RunProgramOptions): Promise<ProgramExit> {
       for (const killAll of running) killAll();
     });
   }
-  // On Unix the program leads a process group of its own, so stopping it stops what it started too
-  // (an installer's curl). Windows has no process groups, and `detached` would open a console there.
-  const group = process.platform !== "win32";
+  const group = o.processGroup === true;
   return new Promise((resolve) => {
     let timedOut = false;
     let spawnError: string | undefined;

@@ -92,9 +92,15 @@ async function run(t: TransactionInput): Promise<void> {
   config.hooks.progress?.({ step: "install", name: plan.asset.name });
   const tmpVars = config.platform === "win32" ? ["TEMP", "TMP"] : ["TMPDIR"];
   const env = { ...plan.env, ...Object.fromEntries(tmpVars.map((k) => [k, t.installerTmp])) };
-  const exit = await runInstaller({ command, env, cwd: config.cwd, onOutput: config.hooks.installerOutput, signal: config.signal }).finally(() =>
-    config.hooks.progress?.({ step: "done" }),
-  );
+  const exit = await runInstaller({
+    command,
+    env,
+    cwd: config.cwd,
+    onOutput: config.hooks.installerOutput,
+    signal: config.signal,
+    // An interrupted update stops the installer's downloads too (Unix: its whole process group).
+    processGroup: config.platform !== "win32",
+  }).finally(() => config.hooks.progress?.({ step: "done" }));
   if (config.signal?.aborted) {
     throw new UpdaterError("INTERRUPTED", `The update of ${config.app} was interrupted while its installer ran.`, {
       hint: `Run ${config.app}-update again when you are ready.`,

@@ -76,7 +76,7 @@ describe("runProgram", () => {
     const pidFile = path.join(dir, "grandchild");
     const controller = new AbortController();
     const file = script(`sleep 600 & echo $! > "${pidFile}"; wait`);
-    const run = runProgram({ file, args: [], env: { PATH: "/usr/bin:/bin" }, cwd: dir, signal: controller.signal });
+    const run = runProgram({ file, args: [], env: { PATH: "/usr/bin:/bin" }, cwd: dir, signal: controller.signal, processGroup: true });
     while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "") await new Promise((r) => setTimeout(r, 10));
     const grandchild = Number(readFileSync(pidFile, "utf8"));
     controller.abort();
