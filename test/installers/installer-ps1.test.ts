@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Language, Parser, type Node } from "web-tree-sitter";
+import { CARGO_DIST_RECEIPT_KEYS } from "../fixtures/receipts.js";
 import { makeRelease } from "../helpers/installers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -156,18 +157,7 @@ describe("installer.ps1", () => {
     const outer = receipt.descendantsOfType("hash_literal_expression")[0]!;
     const body = outer.namedChildren.find((c) => c?.type === "hash_literal_body")!;
     const keys = body.namedChildren.filter((e) => e?.type === "hash_entry").map((e) => e!.descendantsOfType("key_expression")[0]!.text);
-    expect(keys).toEqual([
-      "binaries",
-      "binary_aliases",
-      "cdylibs",
-      "cstaticlibs",
-      "install_layout",
-      "install_prefix",
-      "modify_path",
-      "provider",
-      "source",
-      "version",
-    ]);
+    expect(keys).toEqual(CARGO_DIST_RECEIPT_KEYS);
     expect(fn.text).toContain("source = 'upkeep'");
     expect(fn.text).toContain("release_type = 'github'");
     expect(fn.text).toContain("UTF8Encoding $false");

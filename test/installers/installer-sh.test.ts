@@ -6,6 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReceipt } from "../../src/core/receipt.js";
+import { CARGO_DIST_RECEIPT_KEYS } from "../fixtures/receipts.js";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
 import {
@@ -103,18 +104,7 @@ for (const shell of SHELLS) {
       // The receipt has exactly today's cargo-dist keys, types and order, and upkeep reads it.
       const text = readFileSync(w.receiptPath, "utf8");
       const raw = JSON.parse(text);
-      expect(Object.keys(raw)).toEqual([
-        "binaries",
-        "binary_aliases",
-        "cdylibs",
-        "cstaticlibs",
-        "install_layout",
-        "install_prefix",
-        "modify_path",
-        "provider",
-        "source",
-        "version",
-      ]);
+      expect(Object.keys(raw)).toEqual(CARGO_DIST_RECEIPT_KEYS);
       expect(raw).toEqual({
         binaries: ["axolotlsay"],
         binary_aliases: { axolotlsay: ["axolotl"] },
@@ -451,30 +441,7 @@ for (const shell of SHELLS) {
 
     it("with GNU wget instead of curl, the token still stays on its host", async () => {
       const w = await world({ gh: { gheDownloads: "redirect" } });
-      const tools = onlyCommands([
-        "wget",
-        "tar",
-        "xz",
-        "sha256sum",
-        "mktemp",
-        "uname",
-        "ldd",
-        "grep",
-        "sed",
-        "tail",
-        "tr",
-        "cut",
-        "awk",
-        "chmod",
-        "mv",
-        "rm",
-        "mkdir",
-        "ln",
-        "cat",
-        "readlink",
-        "id",
-        "getent",
-      ]);
+      const tools = onlyCommands(["wget", "xz", "ldd", ...TOOLS]);
       const r = await w.run(shell, { PATH: tools, AXOLOTLSAY_GITHUB_TOKEN: "ghp_wget_token" });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
