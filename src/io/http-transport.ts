@@ -16,7 +16,7 @@ export interface TransportSettings {
 
 /** Sends GETs; each answer is the response with its body still to be read. */
 export interface Transport {
-  get(url: URL, headers: Record<string, string>, signal: AbortSignal, onSent?: () => void): Promise<http.IncomingMessage>;
+  get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<http.IncomingMessage>;
   /** Closes the kept-alive connections. */
   close(): void;
 }
@@ -29,17 +29,17 @@ export function createTransport(settings: TransportSettings): Transport {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ...tlsOptions }) };
   const noProxy = parseNoProxy(settings.proxy.noProxy);
   return {
-    async get(url, headers, signal, onSent) {
+    async get(url, headers, signal) {
       const proxy = proxyFor(url, settings.proxy, noProxy);
       const secure = url.protocol === "https:";
       const target = { host: bare(url.hostname), port: portOf(url), path: `${url.pathname}${url.search}`, method: "GET", headers, signal };
-      if (!proxy) return send(secure ? https.request({ ...target, agent: agents.https }) : http.request({ ...target, agent: agents.http }), onSent);
+      if (!proxy) return send(secure ? https.request({ ...target, agent: agents.https }) : http.request({ ...target, agent: agents.http }));
       const socket = await tunnel(proxy, url, signal, tlsOptions);
       // The tunnel carries this one request (undici's ProxyAgent tunnelled plain http too, as this does).
       const connection = secure ? tls.connect({ socket, host: target.host, ...serverName(target.host), ...tlsOptions }) : socket;
       // No agent: only then does Node use createConnection (with `agent: false` it would dial the target itself).
       // defaultPort: http.request assumes 80, and would send `Host: name:443` for https through the tunnel.
-      return send(http.request({ ...target, defaultPort: secure ? 443 : 80, createConnection: () => connection }), onSent);
+      return send(http.request({ ...target, defaultPort: secure ? 443 : 80, createConnection: () => connection }));
     },
     close() {
       agents.http.destroy();
@@ -93,11 +93,8 @@ export function proxyFor(url: URL, proxy: HttpSettings["proxy"], noProxy: NoProx
 }
 
 // Resolves with the response (its body unread), rejects with what failed before it arrived.
-function send(req: http.ClientRequest, onSent?: () => void): Promise<http.IncomingMessage> {
+function send(req: http.ClientRequest): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    // "finish" comes once the request is written out: Node holds it until the connection (and its TLS
-    // handshake) is up, so by then the run only waits for the answer.
-    if (onSent) req.once("finish", onSent);
     req.once("response", resolve);
     // Also after the response: an abort then ends the body, which the reader reports.
     req.on("error", reject);

@@ -49,8 +49,6 @@ export interface GetOptions {
    * included) inside this directory. Without it, only http and https URLs are fetched.
    */
   fileRoot?: string | undefined;
-  /** Called once the request is sent (its last byte written, before any answer): the run now waits on the network. */
-  onSent?: (() => void) | undefined;
 }
 
 /** GETs with timeouts, retries and redirect handling that keeps the token on its origin. */

@@ -51,7 +51,7 @@ export async function createHttp(settings: HttpSettings): Promise<Http> {
         if (cached.lastModified) headers["if-modified-since"] = cached.lastModified;
       }
       const started = Date.now();
-      const res = await transport.get(target, headers, signal, hop === 0 ? options.onSent : undefined);
+      const res = await transport.get(target, headers, signal);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (REDIRECTS.has(status) && typeof location === "string") {

@@ -163,21 +163,4 @@ describe("createTransport", () => {
     await body(await t.get(new URL(`${target}/x`), {}, signal()));
     expect(proxy.connects).toEqual([]);
   });
-
-  it("onSent comes once the request is out and before its answer, and never for a refused connection", async () => {
-    const events: string[] = [];
-    const target = await listen(
-      http.createServer((_q, res) => setTimeout(() => res.end("late"), 200)),
-      "http",
-    );
-    const t = createTransport({ proxy: NONE });
-    defer(() => t.close());
-    const res = await t.get(new URL(`${target}/x`), {}, signal(), () => events.push("sent"));
-    events.push("answered");
-    expect(events).toEqual(["sent", "answered"]);
-    await body(res);
-    const refused = await rejection(t.get(new URL("http://127.0.0.1:1/x"), {}, signal(), () => events.push("sent to a closed port")));
-    expect(refused.code).toBe("ECONNREFUSED");
-    expect(events).toEqual(["sent", "answered"]);
-  });
 });
