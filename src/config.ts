@@ -6,7 +6,8 @@ import { appNameFromPath, appNameProblem } from "./core/app-name.js";
 import { appEnvVar } from "./core/env-name.js";
 import { DEFAULT_API_BASE, githubApiBase, githubBaseVars } from "./core/github.js";
 import { mirrorSourceProblem } from "./core/mirror.js";
-import { userCacheDir } from "./core/paths.js";
+import { parsePublicKeys, type PublicKey } from "./core/minisign.js";
+import { trustFilePath, userCacheDir } from "./core/paths.js";
 import { receiptCandidates, receiptRoots, type ReceiptVars } from "./core/receipt-paths.js";
 import { isTimeoutSeconds, parseTimeout } from "./core/timeout.js";
 import { strictVersion } from "./core/version.js";
@@ -140,6 +141,22 @@ export interface UpdaterOptions {
   source?: string;
   /** Aborting it stops the update; a running installer is stopped and the previous version restored. */
   signal?: AbortSignal;
+  /**
+   * The app's minisign public keys (base64 key lines) to pin for this run, ahead of
+   * `<APP>_UPKEEP_PUBLIC_KEY`, the receipt and the trust file: the installer then runs only when one of
+   * them signed it (or a `sha256.sum` listing it) for the version being installed.
+   */
+  publicKeys?: string[];
+  /** Accept legacy (not prehashed, `Ed`) minisign signatures; default `<APP>_UPKEEP_ALLOW_LEGACY_SIGNATURE=1`. */
+  allowLegacySignature?: boolean;
+}
+
+/** Keys given for one run (`--public-key`, `<APP>_UPKEEP_PUBLIC_KEY`), parsed. */
+export interface GivenKeys {
+  keys: PublicKey[];
+  source: "option" | "env";
+  /** `--public-key` or the variable's name, for messages and `--json`. */
+  from: string;
 }
 
 /** Settings of one run, fully resolved. Passed down; nothing below re-reads the environment. */
@@ -182,6 +199,11 @@ export interface Config {
   source: string | undefined;
   lockWaitMs: number;
   signal: AbortSignal | undefined;
+  /** Keys pinned for this run by the option or `<APP>_UPKEEP_PUBLIC_KEY`; else the receipt's or the trust file's count. */
+  givenKeys: GivenKeys | undefined;
+  allowLegacySignature: boolean;
+  /** The app's trust file of pinned keys (it may not exist); undefined when there is no home to put it in. */
+  trustFile: string | undefined;
 }
 
 /** How {@link resolveConfig} treats the GitHub base-URL variables. */
@@ -210,6 +232,8 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
   const { timeoutSeconds, attempts, lockWaitMs } = sharedSettings(options, env);
   const source = pickSource(app, options.source, env, platform);
   const token = pickToken(app, options.token, env);
+  const givenKeys = pickKeys(app, options.publicKeys, env);
+  const allowLegacySignature = options.allowLegacySignature ?? legacyAllowed(app, env);
   // Resolved once. A mirror chosen for the run talks to no GitHub: the variables are not judged, and the
   // API origin is only the (unused) default. A receipt naming a mirror is known only once it is read, so
   // the variables are judged then too: a bad one is refused up front rather than after the receipt.
@@ -255,6 +279,9 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
     source,
     lockWaitMs,
     signal: options.signal,
+    givenKeys,
+    allowLegacySignature,
+    trustFile: home === undefined ? undefined : trustFilePath({ xdgConfigHome: env.XDG_CONFIG_HOME, localAppData: env.LOCALAPPDATA }, platform, home, app),
   };
   return config;
 }
@@ -290,6 +317,7 @@ export function checkSharedSettings(options: UpdaterOptions, host: Host = readHo
   if (options.source !== undefined) pickSource("", options.source, {}, platform);
   else pickSource("", undefined, { UPKEEP_SOURCE: env.UPKEEP_SOURCE }, platform);
   if (options.token !== undefined) pickToken("", options.token, {});
+  if (options.publicKeys?.length) pickKeys("", options.publicKeys, {});
 }
 
 /** The receipt search's variables, as axoupdater reads them (an override counts as set even when empty). */
@@ -382,6 +410,41 @@ function checkToken(token: { value: string; from: string }): { value: string; fr
   throw new UpdaterError("USAGE", `The GitHub token from ${token.from} contains spaces, line breaks or other characters no token has.`, {
     hint: `Set ${token.from} to the token alone (no quotes, spaces or newline).`,
   });
+}
+
+/**
+ * The keys pinned for this run, first given of: the option (`--public-key`, repeatable) and
+ * `<APP>_UPKEEP_PUBLIC_KEY` (keys separated by commas or whitespace). USAGE naming the bad one.
+ */
+export function pickKeys(app: string, explicit: readonly string[] | undefined, env: Env): GivenKeys | undefined {
+  const name = appEnvVar(app, "UPKEEP_PUBLIC_KEY");
+  const [source, from, values] =
+    explicit !== undefined && explicit.length > 0
+      ? (["option", "--public-key", explicit] as const)
+      : env[name]?.trim()
+        ? (["env", name, [env[name] as string]] as const)
+        : [undefined, undefined, []];
+  if (source === undefined) return undefined;
+  const keys: PublicKey[] = [];
+  for (const value of values) {
+    const parsed = parsePublicKeys(value);
+    if (!parsed.ok) {
+      throw new UpdaterError("USAGE", `${from} "${value}" is not a minisign public key: it ${parsed.problem}.`, {
+        hint: "Give the key line of the app's minisign .pub file (base64, starting with RW), as its authors publish it.",
+      });
+    }
+    for (const key of parsed.value) if (!keys.some((k) => k.line === key.line)) keys.push(key);
+  }
+  return { keys, source, from };
+}
+
+// <APP>_UPKEEP_ALLOW_LEGACY_SIGNATURE: 1 allows legacy `Ed` signatures, 0 or empty does not, anything else is USAGE.
+function legacyAllowed(app: string, env: Env): boolean {
+  const name = appEnvVar(app, "UPKEEP_ALLOW_LEGACY_SIGNATURE");
+  const value = env[name];
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new UpdaterError("USAGE", `${name}="${value}" is neither 1 (allow legacy minisign signatures) nor 0.`);
 }
 
 /** The mirror chosen for this run, first set of: the option, <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE; USAGE if it is not one. */

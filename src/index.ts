@@ -5,12 +5,15 @@ export type {
   Asset,
   CheckResult,
   InstallReceipt,
+  KeySource,
   LoadedReceipt,
   Platform,
   ReceiptSource,
   Release,
+  SignatureReport,
   UpdateRequest,
   UpdateResult,
+  VerifiedSignature,
   Warning,
 } from "./types.js";
 export { VERSION } from "./version.js";

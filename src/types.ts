@@ -29,6 +29,11 @@ export interface InstallReceipt {
   provider: { source: string; version: string };
   source: ReceiptSource;
   version: string;
+  /**
+   * The app's minisign public keys (base64 key lines) that our installers record as `upkeep_public_keys`
+   * when rendered with a key; empty when the receipt has none (cargo-dist's never do).
+   */
+  publicKeys: string[];
   /** Keys this version of upkeep does not know, kept verbatim. */
   extra: Record<string, unknown>;
 }
@@ -76,6 +81,31 @@ export interface Warning {
   message: string;
 }
 
+/** Where the pinned signing keys of a run came from (the first source that had one). */
+export type KeySource = "option" | "env" | "receipt" | "trust_file";
+
+/** One valid signature by a pinned key that a run relied on. */
+export interface VerifiedSignature {
+  /** The signature asset, such as `sha256.sum.minisig`. */
+  signature: string;
+  /** The asset it signs: `sha256.sum` or the installer. */
+  file: string;
+  /** The key id (16 hex digits, as minisign prints it). */
+  key: string;
+}
+
+/** What a run knew and checked of the release's signatures (`signature` in `--json`). */
+export interface SignatureReport {
+  /** Where the pinned keys came from; null when no key is pinned for the app. */
+  keySource: KeySource | null;
+  /** The variable, file or option the keys were read from; null when none is pinned. */
+  keyFrom: string | null;
+  /** The pinned key ids. */
+  keys: string[];
+  /** The signatures that proved the installer (empty when none was checked). */
+  verified: VerifiedSignature[];
+}
+
 /** What `checkForUpdate` found. */
 export interface CheckResult {
   app: string;
@@ -85,6 +115,8 @@ export interface CheckResult {
   updateAvailable: boolean;
   installPrefix: string;
   receiptPath: string;
+  /** The app's pinned keys (nothing is downloaded by a check, so nothing is verified). */
+  signature: SignatureReport;
   warnings: Warning[];
 }
 
@@ -96,5 +128,7 @@ export interface UpdateResult {
   newVersion: string;
   tag: string;
   installPrefix: string;
+  /** The pinned keys, and which signatures proved the installer that ran. */
+  signature: SignatureReport;
   warnings: Warning[];
 }

@@ -7,6 +7,7 @@ import {
   checkSharedSettings,
   checkWorkingDir,
   frontDoorEnv,
+  pickKeys,
   pickToken,
   processSecrets,
   readHost,
@@ -18,6 +19,7 @@ import {
 import { UpdaterError } from "../src/errors.js";
 import { checkForUpdate, update, type UpdaterOptions } from "../src/index.js";
 import { VERSION } from "../src/version.js";
+import { testKeyPair } from "./helpers/minisign.js";
 import { runCliWith } from "./helpers/cli.js";
 import { fakeRelease, installedApp } from "./helpers/fake-app.js";
 import { startFakeGithub } from "./helpers/fake-github.js";
@@ -122,6 +124,44 @@ describe("pickToken: --token, AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN, GITHU
       expect(t?.from).toBe(from);
     });
   }
+});
+
+describe("pickKeys: --public-key, then <APP>_UPKEEP_PUBLIC_KEY", () => {
+  const [a, b] = [testKeyPair(), testKeyPair()];
+  it("the option wins over the variable, keeps the order and drops repeats", () => {
+    const keys = pickKeys("my-app", [a.publicKeyLine, b.publicKeyLine, a.publicKeyLine], { MY_APP_UPKEEP_PUBLIC_KEY: b.publicKeyLine });
+    expect(keys).toMatchObject({ source: "option", from: "--public-key" });
+    expect(keys?.keys.map((k) => k.id)).toEqual([a.keyId, b.keyId]);
+  });
+  it("the variable takes several keys, separated by commas or whitespace", () => {
+    const keys = pickKeys("my-app", [], { MY_APP_UPKEEP_PUBLIC_KEY: ` ${a.publicKeyLine},\n${b.publicKeyLine} ` });
+    expect(keys).toMatchObject({ source: "env", from: "MY_APP_UPKEEP_PUBLIC_KEY" });
+    expect(keys?.keys.map((k) => k.id)).toEqual([a.keyId, b.keyId]);
+  });
+  it("neither, or an empty variable: no keys", () => {
+    expect(pickKeys("my-app", undefined, {})).toBeUndefined();
+    expect(pickKeys("my-app", undefined, { MY_APP_UPKEEP_PUBLIC_KEY: " " })).toBeUndefined();
+  });
+  // [option, env, message]: each is USAGE naming where the bad key came from.
+  const bad: [string[] | undefined, Record<string, string>, string][] = [
+    [["RWQnope"], {}, '--public-key "RWQnope" is not a minisign public key'],
+    [undefined, { MY_APP_UPKEEP_PUBLIC_KEY: `${a.publicKeyLine},garbage` }, "MY_APP_UPKEEP_PUBLIC_KEY"],
+  ];
+  for (const [option, env, message] of bad) {
+    it(`refuses ${message}`, () =>
+      expect(() => pickKeys("my-app", option, env)).toThrow(expect.objectContaining({ code: "USAGE", message: expect.stringContaining(message) })));
+  }
+  it("resolveConfig: keys, the legacy switch and the trust file", () => {
+    const h = { ...host({ home: "/home/u" }), env: { MY_APP_UPKEEP_PUBLIC_KEY: a.publicKeyLine, MY_APP_UPKEEP_ALLOW_LEGACY_SIGNATURE: "1" } };
+    const config = resolveConfig({ app: "my-app" }, h);
+    expect(config.givenKeys?.keys.map((k) => k.id)).toEqual([a.keyId]);
+    expect(config.allowLegacySignature).toBe(true);
+    expect(config.trustFile).toBe("/home/u/.config/upkeep/keys/my-app.pub");
+    expect(resolveConfig({ app: "my-app", allowLegacySignature: false }, h).allowLegacySignature).toBe(false);
+    expect(() => resolveConfig({ app: "my-app" }, { ...h, env: { MY_APP_UPKEEP_ALLOW_LEGACY_SIGNATURE: "yes" } })).toThrow(
+      expect.objectContaining({ code: "USAGE", message: expect.stringContaining("MY_APP_UPKEEP_ALLOW_LEGACY_SIGNATURE") }),
+    );
+  });
 });
 
 describe("appFromHost", () => {

@@ -20,6 +20,21 @@ export function userCacheDir(vars: CacheDirVars, platform: Platform, home: strin
   return path.posix.join(vars.xdgCacheHome || path.posix.join(home, ".cache"), "upkeep");
 }
 
+/** The variables that place upkeep's trusted-keys directory. */
+export interface KeyDirVars {
+  xdgConfigHome: string | undefined;
+  localAppData: string | undefined;
+}
+
+/**
+ * The per-app trust file of signing keys: `${XDG_CONFIG_HOME:-~/.config}/upkeep/keys/<app>.pub` (macOS
+ * too, where command-line tools keep their settings there), `%LOCALAPPDATA%\upkeep\keys\<app>.pub` on Windows.
+ */
+export function trustFilePath(vars: KeyDirVars, platform: Platform, home: string, app: string): string {
+  if (platform === "win32") return path.win32.join(vars.localAppData || path.win32.join(home, "AppData", "Local"), "upkeep", "keys", `${app}.pub`);
+  return path.posix.join(vars.xdgConfigHome || path.posix.join(home, ".config"), "upkeep", "keys", `${app}.pub`);
+}
+
 /**
  * Where an app's binaries live: next to the updater when it was found there, else by the receipt's
  * layout (`cargo-home` → `<root>/bin`), else `<root>/bin` when the root is not itself a `bin`.

@@ -1,6 +1,7 @@
 // Over 200 lines: one parser for every generation of receipt (cargo-dist 0.9 to today), field by field.
 import path from "node:path";
 import semver from "semver";
+import { parsePublicKey } from "./minisign.js";
 import { strictVersion } from "./version.js";
 import { UpdaterError } from "../errors.js";
 import type { InstallReceipt, Platform } from "../types.js";
@@ -21,6 +22,7 @@ const KNOWN_KEYS = new Set([
   "modify_path",
   "provider",
   "source",
+  "upkeep_public_keys",
   "version",
 ]);
 
@@ -138,6 +140,14 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     for (const [i, name] of list.entries()) plain(name, `binary_aliases.${bin}[${i}]`);
   }
 
+  // Written by our installers rendered with a key (never by cargo-dist's): a bad entry is refused here,
+  // not silently dropped, since it is what pins the app's signing key.
+  const publicKeys = strList("upkeep_public_keys");
+  for (const [i, line] of publicKeys.entries()) {
+    const parsed = parsePublicKey(line);
+    if (!parsed.ok) throw invalid(`upkeep_public_keys[${i}]`, `is not a minisign public key: it ${parsed.problem}`);
+  }
+
   const receipt: InstallReceipt = {
     installPrefix,
     binaries,
@@ -149,6 +159,7 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     provider,
     source,
     version,
+    publicKeys,
     extra,
   };
   return { receipt, repairs };

@@ -33,12 +33,15 @@ export function findVersion(releases: readonly Release[], app: string, version: 
 /**
  * Whether moving from `current` to `target` is an update: "latest" requests only go up (a newer local
  * prerelease is left alone); an explicit version or tag moves whenever it differs, downgrades included.
- * `force` reinstalls even the same version.
+ * `force` reinstalls even the same version. With a signing key pinned, "latest" never goes down, even
+ * forced: an older release is genuinely signed too, so serving it as the latest is a replay.
  */
-export function isUpdateNeeded(current: string, target: string, request: UpdateRequest, force: boolean): boolean {
-  if (force) return true;
+export function isUpdateNeeded(current: string, target: string, request: UpdateRequest, force: boolean, pinned = false): boolean {
   const order = compareVersions(current, target);
-  return request.kind === "latest" || request.kind === "prerelease" ? order < 0 : order !== 0;
+  const latest = request.kind === "latest" || request.kind === "prerelease";
+  if (latest && pinned && order > 0) return false;
+  if (force) return true;
+  return latest ? order < 0 : order !== 0;
 }
 
 /** Describes a request for messages: "the latest release", "version 1.2.3", "tag v1.2.3". */

@@ -5,7 +5,8 @@ import type { InstallPlan } from "../core/plan.js";
 import { UpdaterError } from "../errors.js";
 import type { GetOptions, Http, HttpResponse } from "../io/http.js";
 import type { ProgressEvent } from "../config.js";
-import type { Asset, Warning } from "../types.js";
+import type { Asset, VerifiedSignature, Warning } from "../types.js";
+import type { SignaturePolicy } from "./signature.js";
 
 /** A verified installer, still only in memory. */
 export interface FetchedInstaller {
@@ -13,6 +14,8 @@ export interface FetchedInstaller {
   url: string;
   sha256: string;
   verified: boolean;
+  /** The signatures by a pinned key that proved it (none without a pin). */
+  signatures: VerifiedSignature[];
 }
 
 /**
@@ -51,6 +54,7 @@ export async function fetchInstaller(
   viaApi: boolean,
   warnings: Warning[],
   progress?: (event: ProgressEvent) => void,
+  policy?: SignaturePolicy,
 ): Promise<FetchedInstaller> {
   const name = plan.asset.name;
   progress?.({ step: "download", name, received: 0, total: plan.asset.size });
@@ -58,12 +62,21 @@ export async function fetchInstaller(
     progress?.({ step: "download", name, received, total: total ?? plan.asset.size }),
   ).finally(() => progress?.({ step: "done" }));
   const published = Promise.all(plan.checksums.map((source) => expectedChecksum(http, source, name, viaApi)));
-  // Both settle before either's error is thrown, so no request is left running.
-  const [downloaded, checked] = await Promise.allSettled([download, published]);
+  // Signatures only when a key can check them; they are tiny (a minisign signature is ~300 bytes).
+  const signed = Promise.all(
+    (policy?.judge ? policy.assets : []).map(async (s) => ({
+      name: s.asset.name,
+      signs: s.signs,
+      text: (await downloadAsset(http, s.asset, viaApi, MAX_SIGNATURE_BYTES)).body.toString("utf8"),
+    })),
+  );
+  // All settle before any error is thrown, so no request is left running.
+  const [downloaded, checked, signatures] = await Promise.allSettled([download, published, signed]);
   if (downloaded.status === "rejected") throw downloaded.reason;
   if (checked.status === "rejected") throw checked.reason;
+  if (signatures.status === "rejected") throw signatures.reason;
   const res = downloaded.value;
-  const expected = checked.value;
+  const expected = checked.value.map((c) => c?.expected);
   const problem = installerBodyProblem(res.body, plan.kind, res.headers["content-type"]);
   if (problem) {
     throw new UpdaterError("DOWNLOAD_FAILED", `The installer ${name} from ${res.url} is unusable: ${problem}. Nothing was run.`, {
@@ -72,6 +85,10 @@ export async function fetchInstaller(
     });
   }
   const actual = createHash("sha256").update(res.body).digest("hex");
+  // A pinned key's verdict comes first: a swapped installer under a genuine signed sha256.sum is a
+  // signature failure, whatever the unsigned checksums say.
+  const sum = checked.value.find((c) => c?.sum !== undefined)?.sum;
+  const verified = policy?.judge?.({ body: res.body, sha256: actual, texts: signatures.value, sum }) ?? [];
   const known = expected.filter((e): e is Expected => e !== undefined);
   for (const e of known) {
     if (e.hex === actual) continue;
@@ -80,7 +97,7 @@ export async function fetchInstaller(
       details: { expected: e.hex, actual, url: res.url, from: e.from },
     });
   }
-  if (known.length === 0) {
+  if (known.length === 0 && verified.length === 0) {
     if (plan.requireChecksum) {
       throw new UpdaterError("NO_CHECKSUM", `The mirror publishes no valid SHA-256 for ${name}, so it cannot be verified. Nothing was run.`, {
         hint: "Rebuild the mirror with scripts/mirror.mjs (every asset gets its sha256), or update from the app's GitHub releases.",
@@ -89,8 +106,11 @@ export async function fetchInstaller(
     }
     warnings.push({ code: "NO_CHECKSUM", message: `The release publishes no SHA-256 for ${name}; it was checked only for being a script.` });
   }
-  return { body: res.body, url: res.url, sha256: actual, verified: known.length > 0 };
+  return { body: res.body, url: res.url, sha256: actual, verified: known.length > 0 || verified.length > 0, signatures: verified };
 }
+
+/** The most of a signature asset that is read (minisign's own limits make one at most ~8.5 KB). */
+export const MAX_SIGNATURE_BYTES = 16 * 1024;
 
 /** One published SHA-256 and where it came from, for messages. */
 interface Expected {
@@ -98,13 +118,20 @@ interface Expected {
   from: string;
 }
 
-// What one checksum source says; undefined when a checksum file lists other files only.
-async function expectedChecksum(http: Http, source: ChecksumSource, name: string, viaApi: boolean): Promise<Expected | undefined> {
-  if (source.kind === "digest") return { hex: source.expected, from: "the release's digest" };
+// What one checksum source says (undefined when a checksum file lists other files only), and for
+// `sha256.sum` its bytes, which a signature may sign.
+async function expectedChecksum(
+  http: Http,
+  source: ChecksumSource,
+  name: string,
+  viaApi: boolean,
+): Promise<{ expected: Expected | undefined; sum?: Buffer } | undefined> {
+  if (source.kind === "digest") return { expected: { hex: source.expected, from: "the release's digest" } };
   const res = await downloadAsset(http, source.asset, viaApi, 4 * 1024 * 1024);
+  const sum = source.kind === "sum" ? { sum: res.body } : {};
   const found = checksumFromText(res.body.toString("utf8"), name, source.kind === "file");
-  if (found.kind === "found") return { hex: found.hex, from: source.asset.name };
-  if (found.kind === "absent") return undefined;
+  if (found.kind === "found") return { expected: { hex: found.hex, from: source.asset.name }, ...sum };
+  if (found.kind === "absent") return { expected: undefined, ...sum };
   throw new UpdaterError(
     "DOWNLOAD_FAILED",
     `The checksum file ${source.asset.name} from ${res.url} is not a checksum file (no "<sha256>  <name>" line). Nothing was run.`,

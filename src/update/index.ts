@@ -4,17 +4,20 @@ import type { InstallPlan } from "../core/plan.js";
 import { UpdaterError } from "../errors.js";
 import type { Http } from "../io/http.js";
 import { stageInstaller } from "../io/installer.js";
-import type { CheckResult, InstallReceipt, LoadedReceipt, Release, UpdateResult, Warning } from "../types.js";
+import { signatureAssets, signatureReport, unpinnedWarning, type Pins } from "../core/trust.js";
+import type { CheckResult, InstallReceipt, LoadedReceipt, Release, SignatureReport, UpdateResult, VerifiedSignature, Warning } from "../types.js";
 import { fetchInstaller } from "./fetch-installer.js";
 import { withHttp } from "./http.js";
 import { locate, readReceipt, shadowWarnings, type Location } from "./locate.js";
 import { afterLock, takeLock } from "./lock.js";
 import { preflight } from "./preflight.js";
 import { selectRelease } from "./select.js";
+import { keepPin, pinsFor, signaturePolicy, type SignaturePolicy } from "./signature.js";
 import { installGuarded } from "./transaction.js";
 
-// The library's steps, in order: receipt → locate → pre-flight → lock (and recovery) → source → release →
-// plan → fetch installer → transaction (backup, install, verify, roll back).
+// The library's steps, in order: receipt → locate → pre-flight → lock (and recovery) → pinned keys →
+// source → release → plan → fetch installer (checksums, signatures) → keep the pin → transaction
+// (backup, install, verify, roll back).
 
 /**
  * Finds and parses the app's install receipt the way axoupdater does (same directories, same order).
@@ -39,7 +42,10 @@ export async function checkForUpdate(options: UpdaterOptions = {}): Promise<Chec
   const known: Known = {};
   return withHttp<CheckResult>(config, async (http) => {
     const { loaded, where } = await found(config, known);
-    const s = await selectRelease(config, http, loaded, where.warnings);
+    const pins = await pinsFor(config, loaded);
+    known.signature = signatureReport(pins);
+    const s = await selectRelease(config, http, loaded, where.warnings, pins !== undefined);
+    if (s.plan && !pins) where.warnings.push(unpinnedWarning(config.app, s.release, signatureAssets(s.release, s.plan.asset.name), config.trustFile));
     where.warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
     return {
       app: config.app,
@@ -48,6 +54,7 @@ export async function checkForUpdate(options: UpdaterOptions = {}): Promise<Chec
       updateAvailable: s.plan !== undefined,
       installPrefix: where.installRoot,
       receiptPath: loaded.path,
+      signature: signatureReport(pins),
       warnings: where.warnings,
     };
   }).catch((error: unknown) => Promise.reject(withKnown(error, known)));
@@ -71,7 +78,9 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
     try {
       loaded = await afterLock(config, where, loaded, lock, warnings);
       known.oldVersion = loaded.receipt.version;
-      const s = await selectRelease(config, http, loaded, warnings);
+      const pins = await pinsFor(config, loaded);
+      known.signature = signatureReport(pins);
+      const s = await selectRelease(config, http, loaded, warnings, pins !== undefined);
       Object.assign(known, { newVersion: s.release.version, tag: s.release.tag });
       const base = {
         app: config.app,
@@ -79,23 +88,29 @@ export async function update(options: UpdaterOptions = {}): Promise<UpdateResult
         newVersion: s.release.version,
         tag: s.release.tag,
         installPrefix: where.installRoot,
+        signature: signatureReport(pins),
         warnings,
       };
       if (!s.plan) {
         warnings.push(...shadowWarnings(config, where.binDir, loaded.receipt.binaries));
         return { ...base, result: "up_to_date" };
       }
-      if (config.dryRun) return { ...base, result: "would_update" };
-      const written = await install(config, http, loaded, where, s.plan, s.release, warnings);
+      if (config.dryRun) {
+        if (!pins) warnings.push(unpinnedWarning(config.app, s.release, signatureAssets(s.release, s.plan.asset.name), config.trustFile));
+        return { ...base, result: "would_update" };
+      }
+      const policy = signaturePolicy(config, pins, s.release, s.plan.asset.name);
+      const { written, verified } = await install(config, http, loaded, where, s.plan, s.release, warnings, { pins, policy });
       warnings.push(...shadowWarnings(config, where.binDir, written.binaries));
-      return { ...base, result: "updated" };
+      return { ...base, signature: signatureReport(pins, verified), result: "updated" };
     } finally {
       await lock?.release();
     }
   }).catch((error: unknown) => Promise.reject(withKnown(error, known)));
 }
 
-// Fetches (or takes AXOUPDATER_INSTALLER_PATH's) installer, stages it privately, runs it as a transaction.
+// Fetches (or takes AXOUPDATER_INSTALLER_PATH's) installer and proves it (checksums; signatures when a
+// key is pinned), keeps a receipt's pin, stages the installer privately, runs it as a transaction.
 async function install(
   config: Config,
   http: Http,
@@ -104,22 +119,33 @@ async function install(
   plan: InstallPlan,
   release: Release,
   warnings: Warning[],
-): Promise<InstallReceipt> {
+  trust: { pins: Pins | undefined; policy: SignaturePolicy },
+): Promise<{ written: InstallReceipt; verified: VerifiedSignature[] }> {
   const verbose = config.hooks.verbose;
   let body: Buffer | undefined;
+  let verified: VerifiedSignature[] = [];
   if (config.installerPath) {
-    verbose?.(`Using the installer at ${path.resolve(config.cwd, config.installerPath)} (AXOUPDATER_INSTALLER_PATH)`);
+    const local = path.resolve(config.cwd, config.installerPath);
+    verbose?.(`Using the installer at ${local} (AXOUPDATER_INSTALLER_PATH)`);
+    warnings.push({
+      code: "LOCAL_INSTALLER_UNSIGNED",
+      message: `Ran the local installer ${local} (AXOUPDATER_INSTALLER_PATH) instead of release ${release.tag}'s; no signature or checksum was checked for it.`,
+    });
   } else {
-    const fetched = await fetchInstaller(http, plan, config.token !== undefined && !plan.requireChecksum, warnings, config.hooks.progress);
+    const policy = trust.policy;
+    const fetched = await fetchInstaller(http, plan, config.token !== undefined && !plan.requireChecksum, warnings, config.hooks.progress, policy);
     verbose?.(`Downloaded ${plan.asset.name} from ${fetched.url} (sha256 ${fetched.sha256}${fetched.verified ? ", verified" : ", no published checksum"})`);
+    if (policy.warning) warnings.push(policy.warning);
     body = fetched.body;
+    verified = fetched.signatures;
   }
+  await keepPin(config, trust.pins);
   // The installer gets a private TMPDIR inside the staging directory, removed with it.
   const staged = await stageInstaller(body, plan.asset.name, config.tmpDir, config.app);
   // AXOUPDATER_INSTALLER_PATH: a local installer replaces the release's (the lookup still happens).
   const scriptPath = staged.path ?? path.resolve(config.cwd, config.installerPath as string);
   try {
-    return await installGuarded({
+    const written = await installGuarded({
       config,
       loaded,
       release,
@@ -130,6 +156,7 @@ async function install(
       updaterPath: where.updaterPath,
       warnings,
     });
+    return { written, verified };
   } finally {
     await staged.dispose();
   }
@@ -141,6 +168,8 @@ interface Known {
   newVersion?: string;
   tag?: string;
   installPrefix?: string;
+  /** The pinned keys, once known (`signature` in a failure's `--json`). */
+  signature?: SignatureReport;
   warnings?: Warning[];
 }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Config } from "../config.js";
+import { compareVersions } from "../core/compare.js";
 import { planInstall, type InstallPlan } from "../core/plan.js";
 import { samePath } from "../core/prefix.js";
 import { describeRequest, isUpdateNeeded } from "../core/select.js";
@@ -17,7 +18,7 @@ export interface Selection {
  * Asks the receipt's source (or the run's mirror) for the release the request selects and, when it is an
  * update, plans its install: installer asset, checksums, the installer's environment. Changes nothing.
  */
-export async function selectRelease(config: Config, http: RunHttp, loaded: LoadedReceipt, warnings: Warning[]): Promise<Selection> {
+export async function selectRelease(config: Config, http: RunHttp, loaded: LoadedReceipt, warnings: Warning[], pinned = false): Promise<Selection> {
   const { receipt } = loaded;
   const verbose = config.hooks.verbose;
   const source = sourceFor(loaded, {
@@ -35,7 +36,16 @@ export async function selectRelease(config: Config, http: RunHttp, loaded: Loade
   verbose?.(`Looking for ${describeRequest(config.request)} in ${source.description}`);
   const release = await source.find(config.request);
   verbose?.(`Selected ${release.tag} (${release.version}); installed is ${receipt.version}`);
-  const needed = isUpdateNeeded(receipt.version, release.version, config.request, config.force);
+  const needed = isUpdateNeeded(receipt.version, release.version, config.request, config.force, pinned);
+  const older = compareVersions(release.version, receipt.version) < 0;
+  if (pinned && older && !needed)
+    verbose?.(`Not installing ${release.version} as the latest: it is older than ${receipt.version}, and a signing key is pinned`);
+  if (pinned && older && needed) {
+    warnings.push({
+      code: "DOWNGRADE",
+      message: `Installing ${release.version}, older than the installed ${receipt.version}, because ${describeRequest(config.request)} was asked for; its signature is checked as for any update.`,
+    });
+  }
   const plan = needed
     ? planInstall({
         app: config.app,

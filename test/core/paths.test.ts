@@ -1,7 +1,23 @@
 import os from "node:os";
 import envPaths from "env-paths";
 import { describe, expect, it } from "vitest";
-import { binDirOf, firstOnPath, protectedFiles, userCacheDir, type CacheDirVars } from "../../src/core/paths.js";
+import { binDirOf, firstOnPath, protectedFiles, trustFilePath, userCacheDir, type CacheDirVars, type KeyDirVars } from "../../src/core/paths.js";
+
+describe("trustFilePath", () => {
+  // [vars, platform, home, expected]: the issue's contract, macOS like Linux.
+  const none = { xdgConfigHome: undefined, localAppData: undefined };
+  const cases: [KeyDirVars, NodeJS.Platform, string, string][] = [
+    [none, "linux", "/home/u", "/home/u/.config/upkeep/keys/hello.pub"],
+    [{ ...none, xdgConfigHome: "/x" }, "linux", "/home/u", "/x/upkeep/keys/hello.pub"],
+    [{ ...none, xdgConfigHome: "" }, "linux", "/home/u", "/home/u/.config/upkeep/keys/hello.pub"],
+    [none, "darwin", "/Users/u", "/Users/u/.config/upkeep/keys/hello.pub"],
+    [{ ...none, xdgConfigHome: "/x" }, "darwin", "/Users/u", "/x/upkeep/keys/hello.pub"],
+    [{ ...none, localAppData: "D:\\L" }, "win32", "C:\\Users\\u", "D:\\L\\upkeep\\keys\\hello.pub"],
+    [{ ...none, xdgConfigHome: "/x" }, "win32", "C:\\Users\\u", "C:\\Users\\u\\AppData\\Local\\upkeep\\keys\\hello.pub"],
+  ];
+  for (const [vars, platform, home, want] of cases)
+    it(`${platform} ${JSON.stringify(vars)}`, () => expect(trustFilePath(vars, platform, home, "hello")).toBe(want));
+});
 
 describe("userCacheDir", () => {
   // [env, platform, home, expected]

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fileNameProblem, installPrefixRoot, parseReceipt } from "../../src/core/receipt.js";
 import { UpdaterError } from "../../src/errors.js";
 import { invalidReceipts, receiptGenerations } from "../fixtures/receipts.js";
+import { testKeyPair } from "../helpers/minisign.js";
 
 const where = { file: "/home/alice/.config/axolotlsay/axolotlsay-receipt.json", app: "axolotlsay" };
 
@@ -25,6 +26,26 @@ describe("parseReceipt: every generation", () => {
     const ours = parseReceipt(receiptGenerations.at(-1)![1], where).receipt;
     expect(ours.extra).toEqual({ updater: "shared" });
     expect(ours.provider).toEqual({ source: "upkeep", version: "0.1.0" });
+  });
+
+  it("reads our installers' signing keys (upkeep_public_keys), none by default, and refuses a bad one", () => {
+    const [a, b] = [testKeyPair(), testKeyPair()];
+    const base = { install_prefix: "/x", source: { release_type: "github", owner: "o", name: "n" }, version: "1.0.0" };
+    expect(parseReceipt(JSON.stringify(base), where).receipt.publicKeys).toEqual([]);
+    const keyed = parseReceipt(JSON.stringify({ ...base, upkeep_public_keys: [a.publicKeyLine, b.publicKeyLine] }), where).receipt;
+    expect(keyed.publicKeys).toEqual([a.publicKeyLine, b.publicKeyLine]);
+    expect(keyed.extra).toEqual({});
+    const bad = (value: unknown): string => {
+      try {
+        parseReceipt(JSON.stringify({ ...base, upkeep_public_keys: value }), where);
+        return "accepted";
+      } catch (e) {
+        return `${(e as UpdaterError).code}: ${(e as Error).message}`;
+      }
+    };
+    expect(bad(["RWQnotakey"])).toMatch(/^RECEIPT_INVALID: .*"upkeep_public_keys\[0\]" is not a minisign public key/);
+    expect(bad([a.publicKeyLine, 7])).toMatch(/^RECEIPT_INVALID: .*"upkeep_public_keys" must be a list of strings/);
+    expect(bad(a.publicKeyLine)).toMatch(/^RECEIPT_INVALID: .*"upkeep_public_keys" must be a list of strings/);
   });
 
   it("reports a repair for Git-Bash receipts", () => {

@@ -65,6 +65,21 @@ describe("isUpdateNeeded (axoupdater's truth table)", () => {
     it(`${current} → ${target} (${request.kind}${force ? ", force" : ""}) → ${needed}`, () =>
       expect(isUpdateNeeded(current, target, request, force)).toBe(needed));
   }
+  // With a key pinned: [current, target, request, force, needed]. "latest" never goes down, forced or not.
+  const pinned: [string, string, UpdateRequest, boolean, boolean][] = [
+    ["2.0.0", "1.0.0", latest, true, false],
+    ["2.0.0", "1.0.0", { kind: "prerelease" }, true, false],
+    ["2.0.0", "1.0.0", latest, false, false],
+    ["2.0.0", "2.0.0", latest, true, true],
+    ["1.0.0", "2.0.0", latest, false, true],
+    ["2.0.0", "1.0.0", version, false, true],
+    ["2.0.0", "1.0.0", tag, true, true],
+  ];
+  for (const [current, target, request, force, needed] of pinned) {
+    it(`pinned: ${current} → ${target} (${request.kind}${force ? ", force" : ""}) → ${needed}`, () =>
+      expect(isUpdateNeeded(current, target, request, force, true)).toBe(needed));
+  }
+  it("without a pin a forced latest may go down (axoupdater's behaviour)", () => expect(isUpdateNeeded("2.0.0", "1.0.0", latest, true)).toBe(true));
   it("describes requests", () => {
     expect(describeRequest(version)).toBe("version 1.0.0");
     expect(describeRequest(tag)).toBe("tag v1.0.0");
