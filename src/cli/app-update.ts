@@ -43,6 +43,8 @@ export async function runAppUpdate(host: Host, out: Output, args: CliArgs): Prom
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
       ...(args.source ? { source: args.source } : {}),
+      ...(args.publicKeys ? { publicKeys: args.publicKeys } : {}),
+      ...(args.allowLegacySignature ? { allowLegacySignature: true } : {}),
       env: host.env,
       platform: host.platform,
       cwd: host.cwd,

@@ -23,6 +23,8 @@ export interface Flag {
   app: boolean;
   /** The `upkeep` commands that accept it (none: not a flag of `upkeep`). */
   commands: readonly Command[];
+  /** May be given several times (its values are kept in order). */
+  repeat?: boolean;
 }
 
 const ALL = COMMANDS;
@@ -44,6 +46,15 @@ export const FLAGS: readonly Flag[] = [
   { name: "token", value: "TOKEN", app: true, commands: NETWORK, help: "GitHub token (else AXOUPDATER_GITHUB_TOKEN, <APP>_GITHUB_TOKEN, GITHUB_TOKEN)" },
   { name: "timeout", value: "SECONDS", app: true, commands: NETWORK, help: "Network timeout per request (default 30, or UPKEEP_TIMEOUT)" },
   { name: "source", value: "URL|DIR", app: true, commands: NETWORK, help: "Update from this mirror (else <APP>_UPKEEP_SOURCE, UPKEEP_SOURCE, the receipt)" },
+  {
+    name: "public-key",
+    value: "KEY",
+    app: true,
+    commands: SELECT,
+    repeat: true,
+    help: "Run only installers signed by this minisign key (repeatable; else <APP>_UPKEEP_PUBLIC_KEY, the receipt, the trust file)",
+  },
+  { name: "allow-legacy-signature", app: true, commands: SELECT, help: "Accept legacy (not prehashed) minisign signatures" },
   { name: "jitter", value: "SECONDS", app: true, commands: SELECT, help: "First wait a random time up to this long (for fleets run from cron)" },
   { name: "updater-version", short: "V", app: true, commands: ALL, help: "Print upkeep's own version" },
   { name: "help", short: "h", app: true, commands: ALL, help: "Print help" },
@@ -65,6 +76,9 @@ export interface CommonArgs {
   source?: string | undefined;
   /** Wait a random 0..jitter seconds first, so a fleet does not hit the source at once. */
   jitterSeconds?: number | undefined;
+  /** Minisign public keys to pin for this run (`--public-key`, in order). */
+  publicKeys?: string[] | undefined;
+  allowLegacySignature: boolean;
 }
 
 /** Everything the `<app>-update` command line asked for. */
@@ -81,7 +95,7 @@ export interface MachineArgs extends CommonArgs {
 }
 
 type Mode = "app" | "machine";
-type Values = Record<string, string | true>;
+type Values = Record<string, string | true | string[]>;
 
 const HINT: Record<Mode, string> = { app: "Run with --help to see the options.", machine: "Run upkeep --help to see the commands and options." };
 const usage = (mode: Mode, message: string, hint = HINT[mode]): UpdaterError => new UpdaterError("USAGE", message, { hint });
@@ -141,11 +155,14 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
       );
     }
   }
+  if (values["public-key"] !== undefined && apps.length !== 1) {
+    throw usage("machine", `--public-key is one app's signing key: name exactly one APP (upkeep ${command} APP --public-key KEY)`);
+  }
   return { ...shared, command, apps, all: values.all === true };
 }
 
 function defaults(): Omit<CommonArgs, "help" | "updaterVersion"> {
-  return { request: { kind: "latest" }, dryRun: false, json: false, quiet: false, verbose: false, force: false };
+  return { request: { kind: "latest" }, dryRun: false, json: false, quiet: false, verbose: false, force: false, allowLegacySignature: false };
 }
 
 // The checks both command lines share, with the flag named in each message.
@@ -173,6 +190,8 @@ function common(values: Values, mode: Mode): CommonArgs {
   }
   const token = text("token");
   if (token === "") throw usage(mode, "--token needs a value");
+  const publicKeys = Array.isArray(values["public-key"]) ? values["public-key"] : undefined;
+  if (publicKeys?.some((k) => k.trim() === "")) throw usage(mode, "--public-key needs a value: the base64 line of the app's minisign .pub file");
   const source = text("source");
   if (source !== undefined && source.trim() === "") throw usage(mode, "--source needs a URL or directory");
   let jitterSeconds: number | undefined;
@@ -194,6 +213,8 @@ function common(values: Values, mode: Mode): CommonArgs {
     timeoutSeconds,
     source,
     jitterSeconds,
+    publicKeys,
+    allowLegacySignature: values["allow-legacy-signature"] === true,
   };
 }
 
@@ -204,7 +225,12 @@ function tokenize(argv: readonly string[], mode: Mode): { values: Values; positi
   const values: Values = {};
   const positionals: string[] = [];
   const set = (flag: Flag, value: string | true): void => {
-    if (flag.value && values[flag.name] !== undefined) throw usage(mode, `--${flag.name} is given more than once`);
+    const before = values[flag.name];
+    if (flag.repeat && typeof value === "string") {
+      values[flag.name] = [...(Array.isArray(before) ? before : []), value];
+      return;
+    }
+    if (flag.value && before !== undefined) throw usage(mode, `--${flag.name} is given more than once`);
     values[flag.name] = value;
   };
   for (let i = 0; i < argv.length; i++) {

@@ -3,7 +3,7 @@ import { COMMANDS, FLAGS, type Flag } from "./args.js";
 
 function line(flag: Flag, help: string): string {
   const left = `--${flag.name}${flag.value ? ` <${flag.value}>` : ""}`;
-  return `  ${flag.short ? `-${flag.short}, ` : "    "}${left.padEnd(21)}${help}`;
+  return `  ${flag.short ? `-${flag.short}, ` : "    "}${left.padEnd(21)}${left.length >= 21 ? " " : ""}${help}`;
 }
 
 /** `<app>-update --help`, with the program name as invoked. */
@@ -24,7 +24,10 @@ Exit codes: 0 updated or up to date, 1 failed, 2 usage error, 100 update availab
 /** `upkeep --help`: the commands, and each option with the commands it applies to. */
 export function machineHelp(version: string): string {
   const options = FLAGS.filter((f) => f.commands.length > 0).map((f) => {
-    const where = f.commands.length === COMMANDS.length ? "" : ` [${f.commands.join(", ")}${f.name === "tag" || f.name === "version" ? "; one APP" : ""}]`;
+    const where =
+      f.commands.length === COMMANDS.length
+        ? ""
+        : ` [${f.commands.join(", ")}${f.name === "tag" || f.name === "version" || f.name === "public-key" ? "; one APP" : ""}]`;
     const help = f.name === "updater-version" ? "Print upkeep's version (so does --version with no command)" : f.help;
     return line(f, `${help}${where}`);
   });

@@ -1,8 +1,12 @@
-// Output rendering for people and scripts: the closing lines, the JSON documents and the exit status of a run.
+// Over 200 lines: every output of both front doors in one place (closing lines, JSON documents, exit
+// status), so people and scripts never see two versions of a run.
 import { redact } from "../core/redact.js";
-import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError } from "../errors.js";
-import type { CheckResult, UpdateResult, Warning } from "../types.js";
+import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError, type WarningCode } from "../errors.js";
+import type { CheckResult, SignatureReport, UpdateResult, Warning } from "../types.js";
 import type { MachineOutput, Output } from "./output.js";
+
+/** Warnings only `--json` reports (people see them with --verbose, as the run's detail lines). */
+export const JSON_ONLY_WARNINGS: ReadonlySet<WarningCode> = new Set(["UNSIGNED"]);
 
 /** The `schema` of every JSON document either front door prints. */
 export const SCHEMA = "upkeep/1";
@@ -30,13 +34,15 @@ export interface Outcome {
   newVersion: string | null;
   tag: string | null;
   installPrefix: string | null;
+  /** The pinned keys and the signatures checked; null where no release was looked at (list, doctor, early failures). */
+  signature: SignatureReport | null;
   warnings: Warning[];
   error: OutcomeError | null;
 }
 
 /** An outcome with nothing known yet. */
 export function emptyOutcome(app: string | null): Outcome {
-  return { app, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, warnings: [], error: null };
+  return { app, result: "failed", oldVersion: null, newVersion: null, tag: null, installPrefix: null, signature: null, warnings: [], error: null };
 }
 
 /** The per-app JSON object, the same in every document: snake_case keys, the same shape on success and failure. */
@@ -48,9 +54,15 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
     new_version: o.newVersion,
     tag: o.tag,
     install_prefix: o.installPrefix,
+    signature: o.signature && signatureJson(o.signature),
     warnings: o.warnings,
     error: o.error,
   };
+}
+
+// `signature` as the JSON documents carry it: snake_case, like every other key.
+function signatureJson(r: SignatureReport): Record<string, unknown> {
+  return { key_source: r.keySource, key_from: r.keyFrom, keys: r.keys, verified: r.verified };
 }
 
 /** `<app>-update --json`: the per-app object itself, with the schema. */
@@ -89,6 +101,8 @@ export function failOutcome(o: Outcome, caught: unknown, secrets: readonly strin
   o.newVersion = known.newVersion ?? o.newVersion;
   o.tag = known.tag ?? o.tag;
   o.installPrefix = known.installPrefix ?? o.installPrefix;
+  const signature = (e.details.signature ?? (e.details.known as { signature?: unknown } | undefined)?.signature) as SignatureReport | undefined;
+  if (signature) o.signature = signature;
   return o;
 }
 
@@ -97,7 +111,7 @@ export function failOutcome(o: Outcome, caught: unknown, secrets: readonly strin
  * of the name (Windows matches AXOLOTLSAY-UPDATE.EXE in any case).
  */
 export function succeeded(r: CheckResult | UpdateResult): Partial<Outcome> {
-  const common = { app: r.app, installPrefix: r.installPrefix, warnings: r.warnings };
+  const common = { app: r.app, installPrefix: r.installPrefix, signature: r.signature, warnings: r.warnings };
   if ("release" in r) {
     return {
       ...common,
@@ -160,11 +174,16 @@ export function writeMachineFailure(out: MachineOutput, json: boolean, command: 
  */
 export function outcomeText(o: Outcome, quiet: boolean): string[] {
   const lines: string[] = [];
-  if (!quiet) for (const w of o.warnings) lines.push(`warning: ${w.message}`);
+  // UNSIGNED is for scripts (--json): most releases are unsigned, and a user can do nothing about it.
+  if (!quiet) for (const w of o.warnings) if (!JSON_ONLY_WARNINGS.has(w.code)) lines.push(`warning: ${w.message}`);
   const app = o.app ?? "the app";
   switch (o.result) {
     case "updated":
       if (!quiet) lines.push(`Updated ${app} from ${o.oldVersion} to ${o.newVersion} (${o.tag}) in ${o.installPrefix}.`);
+      if (!quiet && o.signature?.verified.length) {
+        const keys = [...new Set(o.signature.verified.map((v) => v.key))].join(", ");
+        lines.push(`Signature checked: ${o.signature.verified.map((v) => v.signature).join(" and ")} signed by key ${keys} for ${o.newVersion}.`);
+      }
       lines.push(`New release ${o.newVersion} installed!`);
       break;
     case "up_to_date":

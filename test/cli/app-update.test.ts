@@ -187,7 +187,8 @@ describe("cli: --check, --dry-run and --json", () => {
       new_version: "2.0.0",
       tag: "v2.0.0",
       install_prefix: w.app.prefix,
-      warnings: [],
+      signature: { key_source: null, key_from: null, keys: [], verified: [] },
+      warnings: [{ code: "UNSIGNED", message: "Release v2.0.0 publishes no minisign signature, so who made its installer was not checked." }],
       error: null,
     });
     expect(w.gh.log.filter((l) => l.server === "download")).toEqual([]);
@@ -226,7 +227,18 @@ describe("cli: --check, --dry-run and --json", () => {
       install_prefix: w.app.prefix,
       error: { code: "RELEASE_NOT_FOUND" },
     });
-    expect(Object.keys(r.json ?? {})).toEqual(["schema", "app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+    expect(Object.keys(r.json ?? {})).toEqual([
+      "schema",
+      "app",
+      "result",
+      "old_version",
+      "new_version",
+      "tag",
+      "install_prefix",
+      "signature",
+      "warnings",
+      "error",
+    ]);
   });
 
   it("a failed install keeps the release it was installing (new_version, tag) in the JSON", async () => {
@@ -247,7 +259,11 @@ describe("cli: --check, --dry-run and --json", () => {
   it("a failure keeps the warnings gathered before it (JSON and text)", async () => {
     const w = await world({ gh: { releases: [fakeRelease("2.0.0", { installerDigest: null, prelude: "exit 3" })] } });
     const r = await w.run(["--json"]);
-    expect(r.json).toMatchObject({ result: "failed", error: { code: "INSTALLER_FAILED" }, warnings: [expect.objectContaining({ code: "NO_CHECKSUM" })] });
+    expect(r.json).toMatchObject({
+      result: "failed",
+      error: { code: "INSTALLER_FAILED" },
+      warnings: [expect.objectContaining({ code: "NO_CHECKSUM" }), expect.objectContaining({ code: "UNSIGNED" })],
+    });
     const text = await w.run();
     expect(text.stderr).toMatch(/warning: The release publishes no SHA-256[^\n]*\nerror\[INSTALLER_FAILED\]/);
   });
@@ -282,7 +298,7 @@ describe("cli: --check, --dry-run and --json", () => {
     const w = await world({ gh: { releases: [fakeRelease("2.0.0", { installerDigest: null })] } });
     const r = await w.run(["--json"]);
     expect(r.json?.result).toBe("updated");
-    expect(r.json?.warnings).toEqual([expect.objectContaining({ code: "NO_CHECKSUM" })]);
+    expect(r.json?.warnings).toEqual([expect.objectContaining({ code: "NO_CHECKSUM" }), expect.objectContaining({ code: "UNSIGNED" })]);
   });
 
   it("-V and --help print to stdout and exit 0, whatever the name", async () => {
@@ -388,7 +404,10 @@ describe("cli: PATH shadowing", () => {
     writeFileSync(path.join(other, "axolotlsay"), "#!/bin/sh\necho stale\n", { mode: 0o755 });
     const PATH = `${other}:${w.app.bin}:/usr/bin:/bin`;
     const check = await w.run(["--check", "--json"], { PATH });
-    expect(check.json?.warnings).toEqual([expect.objectContaining({ code: "PATH_SHADOWED", message: expect.stringContaining(`${other}/axolotlsay`) })]);
+    expect(check.json?.warnings).toEqual([
+      expect.objectContaining({ code: "UNSIGNED" }),
+      expect.objectContaining({ code: "PATH_SHADOWED", message: expect.stringContaining(`${other}/axolotlsay`) }),
+    ]);
     const r = await w.run([], { PATH });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`warning: Running \`axolotlsay\` starts ${other}/axolotlsay, not the updated ${w.app.bin}/axolotlsay`);

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCliArgs, parseMachineArgs } from "../../src/cli/args.js";
+import { FLAGS, parseCliArgs, parseMachineArgs } from "../../src/cli/args.js";
 import { UpdaterError } from "../../src/errors.js";
 
 describe("parseCliArgs", () => {
@@ -60,6 +61,35 @@ describe("parseCliArgs", () => {
         expect((e as Error).message).toContain(message);
       }
     });
+  }
+});
+
+describe("README's flag table", () => {
+  it("has a row for every flag of the one table", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const table = readme.slice(readme.indexOf("## For scripts"), readme.indexOf("A value may follow its flag"));
+    const rows = [...table.matchAll(/^\| (?:`-\w`, )?`--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(rows.sort()).toEqual(FLAGS.map((f) => f.name).sort());
+  });
+});
+
+describe("signature flags", () => {
+  it("--public-key repeats, in order; --allow-legacy-signature is a switch", () => {
+    expect(parseCliArgs(["--public-key", "K1", "--public-key=K2"])).toMatchObject({ publicKeys: ["K1", "K2"], allowLegacySignature: false });
+    expect(parseCliArgs(["--allow-legacy-signature"])).toMatchObject({ publicKeys: undefined, allowLegacySignature: true });
+    expect(parseMachineArgs(["update", "hello", "--public-key", "K1", "--public-key", "K2"])).toMatchObject({ publicKeys: ["K1", "K2"], apps: ["hello"] });
+  });
+  // [argv, machine?, message]
+  const bad: [string[], boolean, RegExp][] = [
+    [["--public-key"], false, /--public-key needs a value \(KEY\)/],
+    [["--public-key="], false, /--public-key needs a value: the base64 line/],
+    [["update", "--all", "--public-key", "K"], true, /--public-key is one app's signing key: name exactly one APP/],
+    [["update", "a", "b", "--public-key", "K"], true, /name exactly one APP/],
+    [["list", "--public-key", "K"], true, /--public-key does not apply to 'upkeep list'/],
+    [["doctor", "--allow-legacy-signature"], true, /does not apply to 'upkeep doctor'/],
+  ];
+  for (const [argv, machine, message] of bad) {
+    it(`refuses ${argv.join(" ")}`, () => expect(() => (machine ? parseMachineArgs(argv) : parseCliArgs(argv))).toThrow(message));
   }
 });
 

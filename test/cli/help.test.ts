@@ -8,7 +8,8 @@ describe("helpText", () => {
     expect(text).toContain("Usage: axolotlsay-update [update] [OPTIONS]");
     expect(text).toContain("      --tag <TAG>          Install the release with this tag instead of the latest");
     expect(text).toContain("  -q, --quiet              Print only errors");
-    for (const flag of FLAGS) expect(text.includes(`--${flag.name}`), flag.name).toBe(flag.app);
+    // A flag's name followed by anything but more of a name (--all is not --allow-legacy-signature).
+    for (const flag of FLAGS) expect(new RegExp(`--${flag.name}(?![\\w-])`).test(text), flag.name).toBe(flag.app);
   });
 });
 
@@ -23,5 +24,7 @@ describe("machineHelp", () => {
     expect(text).toMatch(/--dry-run +Show what would be installed; download and change nothing \[update\]/);
     expect(text).toMatch(/--version <VERSION> .* \[check, update; one APP\]/);
     expect(text).toContain("so does --version with no command");
+    expect(text).toMatch(/--public-key <KEY> .* \[check, update; one APP\]/);
+    expect(text).toMatch(/--allow-legacy-signature Accept legacy/);
   });
 });

@@ -22,6 +22,7 @@ const base: Outcome = {
   newVersion: "2.0.0",
   tag: "v2.0.0",
   installPrefix: "/p",
+  signature: null,
   warnings: [],
   error: null,
 };
@@ -55,10 +56,49 @@ describe("outcome rendering", () => {
     expect(outcomeText(o, true)).toEqual(["New release 2.0.0 installed!"]);
   });
   it("JSON has exactly the documented keys", () => {
-    expect(Object.keys(outcomeJson(base))).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+    expect(Object.keys(outcomeJson(base))).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "signature", "warnings", "error"]);
+  });
+  it("signature: null, or the keys and verified signatures in snake_case", () => {
+    expect(outcomeJson(base).signature).toBeNull();
+    const signature = {
+      keySource: "receipt" as const,
+      keyFrom: "/r.json",
+      keys: ["AB"],
+      verified: [{ signature: "sha256.sum.minisig", file: "sha256.sum", key: "AB" }],
+    };
+    expect(outcomeJson({ ...base, signature }).signature).toEqual({ key_source: "receipt", key_from: "/r.json", keys: ["AB"], verified: signature.verified });
+  });
+  it("a verified update says which signature and key; UNSIGNED is left to --json", () => {
+    const signature = {
+      keySource: "receipt" as const,
+      keyFrom: "/r.json",
+      keys: ["AB"],
+      verified: [{ signature: "sha256.sum.minisig", file: "sha256.sum", key: "AB" }],
+    };
+    expect(outcomeText({ ...base, signature }, false)).toContain("Signature checked: sha256.sum.minisig signed by key AB for 2.0.0.");
+    expect(outcomeText({ ...base, signature }, true)).toEqual(["New release 2.0.0 installed!"]);
+    const unsigned: Outcome = {
+      ...base,
+      warnings: [
+        { code: "UNSIGNED", message: "no sig" },
+        { code: "SIGNATURE_UNCHECKED", message: "unchecked" },
+      ],
+    };
+    expect(outcomeText(unsigned, false).filter((l) => l.startsWith("warning:"))).toEqual(["warning: unchecked"]);
   });
   it("<app>-update's document: the schema, then the per-app object", () => {
-    expect(Object.keys(appDocument(base))).toEqual(["schema", "app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"]);
+    expect(Object.keys(appDocument(base))).toEqual([
+      "schema",
+      "app",
+      "result",
+      "old_version",
+      "new_version",
+      "tag",
+      "install_prefix",
+      "signature",
+      "warnings",
+      "error",
+    ]);
     expect(appDocument(base).schema).toBe("upkeep/1");
   });
   it("upkeep's envelope: schema, command, results, ok, error", () => {
@@ -87,6 +127,7 @@ describe("outcome rendering", () => {
       newVersion: "2.0.0",
       tag: "v2.0.0",
       installPrefix: "/p",
+      signature: null,
       warnings: [{ code: "NO_CHECKSUM", message: "m" }],
       error: { code: "INSTALLER_FAILED", message: "died with ***", hint: null, restored: ["/p/bin/x"], lost: ["/p/bin/y"] },
     });

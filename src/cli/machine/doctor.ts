@@ -63,6 +63,14 @@ export async function doctor(host: Host, out: MachineOutput, json: boolean, apps
         const r = await checkForUpdate({ ...options, hooks: {} });
         Object.assign(outcome, { app: r.app, newVersion: r.release.version, tag: r.release.tag, warnings: r.warnings });
         add("source", "ok", `reachable: latest ${r.release.version} (${r.updateAvailable ? "update available" : "up to date"})`);
+        const unchecked = r.warnings.find((w) => w.code === "SIGNATURE_UNCHECKED");
+        add(
+          "signature",
+          unchecked ? "warn" : "ok",
+          r.signature.keySource
+            ? `releases must be signed by key ${r.signature.keys.join(", ")} (pinned from ${r.signature.keyFrom})`
+            : (unchecked?.message ?? "no signing key is pinned; updates are checked against the release's SHA-256 only"),
+        );
       } catch (caught) {
         failed("source", caught);
       }

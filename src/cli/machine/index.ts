@@ -35,6 +35,8 @@ export async function runMachine(host: Host, raw: Output, args: MachineArgs & { 
       ...(args.source ? { source: args.source } : {}),
       ...(args.token ? { token: args.token } : {}),
       ...(args.timeoutSeconds !== undefined ? { timeoutSeconds: args.timeoutSeconds } : {}),
+      ...(args.publicKeys ? { publicKeys: args.publicKeys } : {}),
+      ...(args.allowLegacySignature ? { allowLegacySignature: true } : {}),
       hooks: args.verbose ? verboseHooks((stamp, l) => out.stderr(`  ${stamp} ${app}: ${l}\n`)) : {},
     });
     // Every app's settings are judged before anything is read, waited for or sent: a bad one is USAGE for the

@@ -6,7 +6,7 @@ import { runCli } from "../../../src/cli/index.js";
 import { runCliWith } from "../../helpers/cli.js";
 import { machineWorld as world } from "../../helpers/machine.js";
 
-const COMMON = ["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error"];
+const COMMON = ["app", "result", "old_version", "new_version", "tag", "install_prefix", "signature", "warnings", "error"];
 
 describe("upkeep check / update", () => {
   it("check --all: both apps, exit 100 when any update is available, in one envelope", async () => {

@@ -22,18 +22,23 @@ describe("upkeep doctor", () => {
       new_version: "2.0.0",
       tag: "v2.0.0",
       install_prefix: w.a.prefix,
-      warnings: [],
+      signature: null,
+      warnings: [expect.objectContaining({ code: "UNSIGNED" })],
       error: null,
     });
-    expect(Object.keys(a)).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "warnings", "error", "checks"]);
+    expect(Object.keys(a)).toEqual(["app", "result", "old_version", "new_version", "tag", "install_prefix", "signature", "warnings", "error", "checks"]);
     expect(Object.fromEntries(a.checks.map((c: Check) => [c.name, c.status]))).toEqual({
       receipt: "ok",
       binaries: "ok",
       updater: "ok",
       path: "ok",
       source: "ok",
+      signature: "ok",
       token: "ok",
     });
+    expect(a.checks.find((c: Check) => c.name === "signature").message).toBe(
+      "no signing key is pinned; updates are checked against the release's SHA-256 only",
+    );
     expect(a.checks.find((c: Check) => c.name === "token").message).toMatch(/^none; \d+ of 60 API requests left this hour$/);
     expect(a.checks.find((c: Check) => c.name === "updater").message).toContain("upkeep 0.1.0");
     expect(b.result).toBe("problems");

@@ -11,7 +11,7 @@ describe("upkeep list", () => {
     unlinkSync(path.join(w.a.bin, "otherapp-update"));
     const r = await w.upkeep(["list", "--json"]);
     expect(r.code).toBe(0);
-    const common = { result: "installed", new_version: null, tag: null, install_prefix: w.a.prefix, warnings: [], error: null };
+    const common = { result: "installed", new_version: null, tag: null, install_prefix: w.a.prefix, signature: null, warnings: [], error: null };
     expect(r.json).toEqual({
       schema: "upkeep/1",
       command: "list",
