@@ -5,7 +5,8 @@ Installs @@APP@@ @@VERSION@@ and @@APP@@-update.
 .DESCRIPTION
 Rendered by upkeep's scripts/release.mjs from installers/installer.ps1. Installs the app's
 binaries and @@APP@@-update (the updater), writes an install receipt that upkeep and axoupdater
-read, and adds the install directory to the user's PATH.
+read, and adds the install directory to the user's PATH. The receipt records the app's signing
+keys, if this installer has any: @@APP@@-update then installs only releases they signed.
 
     powershell -ExecutionPolicy Bypass -c "irm <url of this file> | iex"
 
@@ -47,6 +48,9 @@ $Artifacts = @'
 $Aliases = @'
 @@ALIASES@@
 '@
+# The app's minisign public keys (base64 key lines; none: empty). The receipt records them as
+# upkeep_public_keys: upkeep then runs an update's installer only if one of them signed it.
+$PublicKeys = @('@@PUBLIC_KEYS@@' -split ' ' | Where-Object { $_ })
 
 $script:Staging = $null
 
@@ -374,6 +378,10 @@ function Write-Receipt {
         provider = [ordered]@{ source = 'upkeep'; version = $UpkeepVersion }
         source = [ordered]@{ app_name = $App; name = $RepoName; owner = $RepoOwner; release_type = 'github' }
         version = $AppVersion
+    }
+    # The signing keys, before "version" (the keys are in alphabetical order); no field without keys.
+    if ($PublicKeys.Count -gt 0) {
+        $receipt.Insert($receipt.Count - 1, 'upkeep_public_keys', [string[]]$PublicKeys)
     }
     $json = ConvertTo-Json -InputObject $receipt -Depth 5 -Compress
     $dir = Get-ReceiptDir

@@ -3,7 +3,8 @@
 #
 # Installer for @@APP@@ @@VERSION@@, rendered by upkeep's scripts/release.mjs from
 # installers/installer.sh. It installs the app's binaries and @@APP@@-update (the updater),
-# writes an install receipt that upkeep and axoupdater read, and adds the binaries to PATH.
+# writes an install receipt that upkeep and axoupdater read (it records the app's signing keys, when
+# this installer was rendered with them), and adds the binaries to PATH.
 #
 #     curl -fsSL <url of this file> | sh
 #
@@ -36,6 +37,9 @@ UPKEEP_VERSION='@@UPKEEP_VERSION@@'
 ARTIFACTS='@@ARTIFACTS@@'
 # One alias per line: binary alias
 ALIASES='@@ALIASES@@'
+# The app's minisign public keys (base64 key lines, space-separated; empty: none). The receipt records
+# them as upkeep_public_keys: upkeep then runs an update's installer only if one of them signed it.
+PUBLIC_KEYS='@@PUBLIC_KEYS@@'
 
 QUIET=0
 VERBOSE=0
@@ -66,6 +70,9 @@ Environment:
   ${ENV_PREFIX}_GITHUB_TOKEN         token for private releases (sent only to the GitHub host)
   ${ENV_PREFIX}_PRINT_QUIET / ${ENV_PREFIX}_PRINT_VERBOSE (also INSTALLER_PRINT_*)
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY, XDG_CONFIG_HOME, CARGO_HOME, NO_COLOR
+
+The receipt (\${XDG_CONFIG_HOME:-~/.config}/$APP/$APP-receipt.json) records the app's signing
+keys, if this installer has any: $APP-update then installs only releases they signed.
 
 Exit status: 0 installed, 1 failed, 2 usage error, 3 no download for this platform.
 EOF
@@ -591,7 +598,12 @@ $ALIASES
 EOF
         if [ -n "$list" ]; then aliases="$aliases${aliases:+,}$(json_str "$b"):[$list]"; fi
     done
-    receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"},\"version\":$(json_str "$APP_VERSION")}"
+    # The signing keys, after "source" (the keys are in alphabetical order); no field without keys.
+    keys=''
+    for k in $PUBLIC_KEYS; do keys="$keys${keys:+,}$(json_str "$k")"; done
+    pins=''
+    if [ -n "$keys" ]; then pins=",\"upkeep_public_keys\":[$keys]"; fi
+    receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"}$pins,\"version\":$(json_str "$APP_VERSION")}"
     dir="${XDG_CONFIG_HOME:-$HOME/.config}/$APP"
     mkdir -p "$dir" || die 1 "could not create $dir for the install receipt"
     tmp="$dir/.$APP-receipt.json.$$"

@@ -16,7 +16,7 @@ need="$need /usr/lib/wine/wine64:wine64"
 # bash: the installer tests skip without it. The rest fail (not skip) without them: the installers
 # fetch with curl or GNU wget, the TLS tests make certificates with openssl, the permission tests
 # drop root with setpriv.
-need="$need bash:bash curl:curl wget:wget openssl:openssl setpriv:util-linux hyperfine:hyperfine"
+need="$need bash:bash curl:curl wget:wget openssl:openssl setpriv:util-linux hyperfine:hyperfine minisign:minisign"
 missing=""
 for pair in $need; do
   cmd=${pair%%:*}

@@ -2,6 +2,7 @@
 //
 //   node scripts/mirror.mjs --out DIR --app NAME --github OWNER/REPO [--api-url URL] [--token T] [--prereleases]
 //   node scripts/mirror.mjs --out DIR --app NAME --from-release DIR [--tag TAG] [--prerelease]
+//   … [--public-key KEY|FILE]...   (mirror only releases one of these keys signed)
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,6 +10,8 @@ import { parseArgs } from "node:util";
 import { UpdaterError } from "../errors.js";
 import { addReleases, fromReleaseDir, MirrorError } from "./mirror.js";
 import { mirrorGithub } from "./mirror-github.js";
+import { MirrorSignatureError } from "./mirror-verify.js";
+import { loadPublicKeys, SigningError } from "./sign-release.js";
 
 /** What the launcher passes on from its environment. */
 export interface MirrorHost {
@@ -37,6 +40,7 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
       "from-release": { type: "string" },
       tag: { type: "string" },
       prerelease: { type: "boolean" },
+      "public-key": { type: "string", multiple: true },
     },
     strict: true,
   });
@@ -45,10 +49,23 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
   if (!out || !app || !github === !dir) {
     throw new MirrorError("usage: --out DIR --app NAME and one of --github OWNER/REPO or --from-release DIR");
   }
+  let keys: ReturnType<typeof loadPublicKeys>;
+  try {
+    keys = loadPublicKeys(values["public-key"] ?? []);
+  } catch (error) {
+    throw error instanceof SigningError ? new MirrorError(error.message) : error;
+  }
   const stats = github
     ? await mirrorGithub(
         out,
-        { app, repo: github, apiUrl: values["api-url"]?.replace(/\/+$/, ""), token: values.token ?? host.githubToken, prereleases: values.prereleases },
+        {
+          app,
+          repo: github,
+          apiUrl: values["api-url"]?.replace(/\/+$/, ""),
+          token: values.token ?? host.githubToken,
+          prereleases: values.prereleases,
+          keys,
+        },
         log,
       )
     : await addReleases(
@@ -56,6 +73,7 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
         app,
         fromReleaseDir({ app, dir: dir as string, tag: values.tag ?? `v${guessVersion(dir as string, app)}`, prerelease: values.prerelease }),
         log,
+        keys,
       );
   log(
     `${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum; ` +
@@ -73,7 +91,8 @@ export async function main(argv: string[], host: MirrorHost = {}): Promise<numbe
     await run(argv, host, log);
     return 0;
   } catch (error) {
-    log(error instanceof MirrorError || UpdaterError.is(error) ? error.message : String((error as Error)?.stack ?? error));
+    const known = error instanceof MirrorError || error instanceof MirrorSignatureError || UpdaterError.is(error);
+    log(known ? (error as Error).message : String((error as Error)?.stack ?? error));
     return 1;
   }
 }

@@ -3,6 +3,7 @@
 import { DEFAULT_API_BASE, nextPageUrl, releasesUrl, toRelease, type GithubReleaseWire } from "../core/github.js";
 import { createHttp, type Http } from "../io/http.js";
 import type { Asset } from "../types.js";
+import type { PublicKey } from "../core/minisign.js";
 import { addReleases, MirrorError, type MirrorStats, type SourceRelease } from "./mirror.js";
 
 const API_MAX_BYTES = 32 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface GithubOptions {
   apiUrl?: string | undefined;
   token?: string | undefined;
   prereleases?: boolean | undefined;
+  /** Mirror only releases these keys signed (mirror-verify.ts). */
+  keys?: PublicKey[] | undefined;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function fromGithub(http: Http, o: GithubOptions): Promise<SourceRe
 export async function mirrorGithub(out: string, o: GithubOptions, log: (line: string) => void = () => {}): Promise<MirrorStats> {
   const http = await githubHttp(o);
   try {
-    return await addReleases(out, o.app, await fromGithub(http, o), log);
+    return await addReleases(out, o.app, await fromGithub(http, o), log, o.keys);
   } finally {
     await http.close();
   }

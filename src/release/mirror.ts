@@ -1,3 +1,4 @@
+// Over 200 lines: addReleases is one pass per release (signatures, checksums, links, copies) that must stop before the index changes.
 // Writes and refreshes a static mirror that <app>-update can use with no GitHub at all (scripts/mirror.mjs;
 // the command line is mirror-cli.ts, GitHub as a source mirror-github.ts).
 //
@@ -22,9 +23,11 @@ import {
   type MirrorIndex,
   type MirrorRelease,
 } from "../core/mirror.js";
+import type { PublicKey } from "../core/minisign.js";
 import { hasInstaller } from "../core/select.js";
 import { versionFromTag } from "../core/version.js";
 import type { Asset, Release } from "../types.js";
+import { verifyReleaseSignatures } from "./mirror-verify.js";
 
 /** A refusal, with a message for people; anything else thrown is a bug. */
 export class MirrorError extends Error {}
@@ -117,8 +120,14 @@ async function publishedChecksums(release: Release, name: string, all: boolean, 
   return found;
 }
 
-/** Adds releases to the mirror in `out` (newest first, as listed); returns counts. */
-export async function addReleases(out: string, app: string, releases: readonly SourceRelease[], log: (line: string) => void = () => {}): Promise<MirrorStats> {
+/** Adds releases to the mirror in `out` (newest first, as listed); with `keys`, only releases they signed (mirror-verify.ts). */
+export async function addReleases(
+  out: string,
+  app: string,
+  releases: readonly SourceRelease[],
+  log: (line: string) => void = () => {},
+  keys: PublicKey[] = [],
+): Promise<MirrorStats> {
   const index = readIndex(out, app);
   const stats: MirrorStats = { releases: 0, copied: 0, linked: 0, unchanged: 0, unverified: 0 };
   const files = mirrorFiles(out, index);
@@ -137,6 +146,8 @@ export async function addReleases(out: string, app: string, releases: readonly S
       checksumFiles.set(asset.name, known);
       return known;
     };
+    // Verified bytes are the bytes copied: the cache above keeps what the check read.
+    if (keys.length > 0) for (const line of await verifyReleaseSignatures(app, release, keys, readChecksums)) log(`signature checked: ${line}`);
     const assets: MirrorAsset[] = [];
     for (const a of r.assets) {
       const where = mirrorAssetPath(r.tag, a.name);

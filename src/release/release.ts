@@ -4,6 +4,7 @@
 //
 // --binaries DIR holds <target>/<files>: every regular file there is one of the app's executables.
 // --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets), or another updater (render.ts).
+// --sign-key FILE signs sha256.sum and the installers (sign-release.ts); --public-key pins keys in them.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,17 +12,31 @@ import { checksumLine, sha256Hex } from "../core/checksum.js";
 import { strictVersion } from "../core/version.js";
 import { packUpdater, tar, xz, zip } from "./archive.js";
 import { ROOT, upkeepVersion } from "./checkout.js";
+import { PASSWORD_VARIABLE } from "./minisign-keys.js";
 import { isUpkeep, renderInstaller, type Artifact } from "./render.js";
+import { loadPublicKeys, loadSigningKey, SigningError, signFiles, signingPlan } from "./sign-release.js";
 import { isWindowsTarget, KNOWN_TARGETS, updaterFileName } from "./targets.js";
 
 export const USAGE = `Usage: node scripts/release.mjs --app NAME --version V --repo OWNER/NAME --binaries DIR --updater DIR --out DIR
-       [--base-url URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]`;
+       [--base-url URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]
+       [--sign-key FILE] [--public-key KEY|FILE]...
+--sign-key FILE: a minisign secret key (minisign -G, or scripts/keygen.mjs); its password from ${PASSWORD_VARIABLE}.
+  Writes sha256.sum.minisig and <app>-installer.{sh,ps1}.minisig, and the installers pin its public key.
+--public-key KEY|FILE: the keys the installers pin instead (repeatable; rotation: the old and the new key).`;
 
 /** The options of scripts/release.mjs, named as on its command line (`--alias` repeats). */
 export type ReleaseOptions = {
   [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "install-path" | "tag"]?: string | undefined;
 } & {
   alias?: string[] | undefined;
+  /** `--public-key`: key lines or `.pub` files the installers pin (default: the signing key's). */
+  "public-key"?: string[] | undefined;
+  /** `--sign-key`: the minisign secret key file that signs the release. */
+  "sign-key"?: string | undefined;
+  /** The signing key's password (`UPKEEP_SIGN_PASSWORD`); unused for an unencrypted key. */
+  signPassword?: string | undefined;
+  /** Where notes for the author go (a pinned key that does not sign, ...); default nowhere. */
+  note?: ((line: string) => void) | undefined;
   /** Timestamp of every archive entry, seconds since 1970 (`SOURCE_DATE_EPOCH`); default now. */
   mtime?: number | undefined;
   /** The upkeep checkout holding installers/ and package.json; default this one. */
@@ -108,6 +123,19 @@ export function release(options: ReleaseOptions): string[] {
     return { target, windows, dir, files, updater };
   });
 
+  // The keys first: a wrong password or a bad key file stops the release before anything is written.
+  let signKey: ReturnType<typeof loadSigningKey> | undefined;
+  let pinned: ReturnType<typeof signingPlan>;
+  try {
+    const file = options["sign-key"];
+    signKey = file === undefined ? undefined : loadSigningKey(file, options.signPassword);
+    pinned = signingPlan(signKey, loadPublicKeys(options["public-key"] ?? []));
+  } catch (error) {
+    if (error instanceof SigningError) fail(error.message);
+    throw error;
+  }
+  for (const line of pinned.notes) options.note?.(`note: ${line}`);
+
   if (existsSync(o.out) && readdirSync(o.out).length > 0) fail(`--out ${o.out} is not empty; give a new or empty directory`);
   mkdirSync(o.out, { recursive: true });
 
@@ -142,7 +170,7 @@ export function release(options: ReleaseOptions): string[] {
     artifacts.push({ kind: p.windows ? "updater-zip" : "updater-xz", target: p.target, file: packed, sha256: packedSum, binaries: [] });
   }
 
-  const data = { ...o, upkeepVersion: upkeepVersion(root), artifacts };
+  const data = { ...o, upkeepVersion: upkeepVersion(root), artifacts, publicKeys: pinned.publicKeys.map((k) => k.line) };
   for (const kind of ["sh", "ps1"] as const) {
     const template = readFileSync(path.join(root, "installers", `installer.${kind}`), "utf8");
     const text = renderInstaller(template, kind, data);
@@ -150,6 +178,8 @@ export function release(options: ReleaseOptions): string[] {
   }
   writeFileSync(path.join(o.out, "sha256.sum"), `${sums.join("\n")}\n`);
   written.push("sha256.sum");
+  // The signatures are not listed in sha256.sum: they sign it.
+  if (signKey) written.push(...signFiles(o.out, ["sha256.sum", `${o.app}-installer.sh`, `${o.app}-installer.ps1`], signKey, o.version, mtime));
   return written;
 }
 
@@ -157,6 +187,8 @@ export function release(options: ReleaseOptions): string[] {
 export interface ReleaseHost {
   /** `SOURCE_DATE_EPOCH`: the archives' timestamp (seconds since 1970), for reproducible releases. */
   sourceDateEpoch?: string | undefined;
+  /** `UPKEEP_SIGN_PASSWORD`: the password of the --sign-key file. */
+  signPassword?: string | undefined;
 }
 
 /** The archives' timestamp the host asks for, if any. */
@@ -182,6 +214,8 @@ export async function main(argv: string[], host: ReleaseHost = {}): Promise<numb
         "install-path": { type: "string" },
         alias: { type: "string", multiple: true },
         tag: { type: "string" },
+        "sign-key": { type: "string" },
+        "public-key": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -196,7 +230,8 @@ export async function main(argv: string[], host: ReleaseHost = {}): Promise<numb
     return 0;
   }
   try {
-    const files = release({ ...values, mtime: archiveTime(host) });
+    const note = (line: string): void => void process.stderr.write(`release: ${line}\n`);
+    const files = release({ ...values, mtime: archiveTime(host), signPassword: host.signPassword, note });
     process.stderr.write(`release: wrote ${files.length} files to ${values.out}\n`);
     for (const f of files) process.stdout.write(`${f}\n`);
     return 0;

@@ -1,6 +1,7 @@
 // Fills an installer template (installers/installer.sh or .ps1) for one release. Every value was
 // validated by the caller to hold no quotes or newlines, so it can sit in a single-quoted string. It
-// also tells the installers which updaters are upkeep, the only ones they may share between apps.
+// also tells the installers which updaters are upkeep, the only ones they may share between apps, and
+// the app's signing keys, which they record in the receipt.
 import { appEnvPrefix } from "../core/env-name.js";
 import { isWindowsTarget } from "./targets.js";
 
@@ -45,6 +46,8 @@ export interface RenderData {
   upkeepVersion: string;
   aliases: [bin: string, alias: string][];
   artifacts: Artifact[];
+  /** The app's minisign public keys (base64 key lines) the installers record in the receipt; none by default. */
+  publicKeys?: readonly string[] | undefined;
 }
 
 /**
@@ -59,6 +62,9 @@ export function renderInstaller(template: string, kind: "sh" | "ps1", d: RenderD
   const artifacts = mine.map((a) => [a.kind, a.target, a.file, a.sha256, ...extra(a)].join(" ")).join("\n");
   const exe = (name: string): string => (windows && !name.endsWith(".exe") ? `${name}.exe` : name);
   const aliases = d.aliases.map(([bin, alias]) => `${exe(bin)} ${exe(alias)}`).join("\n");
+  // The installers split the list on spaces: each key must be one base64 word.
+  const badKey = d.publicKeys?.find((k) => !/^[A-Za-z0-9+/]+={0,2}$/.test(k));
+  if (badKey !== undefined) throw new Error(`cannot render PUBLIC_KEYS: ${JSON.stringify(badKey)} is not a base64 key line`);
   const values: Record<string, string> = {
     APP: d.app,
     VERSION: d.version,
@@ -71,6 +77,7 @@ export function renderInstaller(template: string, kind: "sh" | "ps1", d: RenderD
     UPKEEP_VERSION: d.upkeepVersion,
     ARTIFACTS: artifacts,
     ALIASES: aliases,
+    PUBLIC_KEYS: (d.publicKeys ?? []).join(" "),
   };
   for (const [key, value] of Object.entries(values)) {
     if (/['`]/.test(value) || (key !== "ARTIFACTS" && key !== "ALIASES" && /[\r\n]/.test(value))) {

@@ -47,6 +47,8 @@ export interface MakeReleaseOptions {
   baseUrl?: string;
   /** Updater body per target; default {@link fakeUpkeep} of the release's version. */
   updater?: (target: string) => Buffer | string;
+  /** An unencrypted minisign secret key file (its path) that signs the release (`--sign-key`). */
+  signKey?: string;
 }
 
 /** Builds a release directory of a fake app with scripts/release.mjs; returns its path. */
@@ -73,6 +75,7 @@ export function makeRelease(o: MakeReleaseOptions): string {
     ...(o.installPath ? { "install-path": o.installPath } : {}),
     ...(o.aliases ? { alias: o.aliases } : {}),
     ...(o.baseUrl ? { "base-url": o.baseUrl } : {}),
+    ...(o.signKey ? { "sign-key": o.signKey } : {}),
   });
   return out;
 }

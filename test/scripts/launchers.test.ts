@@ -57,6 +57,7 @@ describe("scripts/ holds launchers only", () => {
     expect(launchers.map((f) => path.relative(root, f)).sort()).toEqual([
       "scripts/bench.mjs",
       "scripts/build.mjs",
+      "scripts/keygen.mjs",
       "scripts/lib/tooling.mjs",
       "scripts/mirror.mjs",
       "scripts/release-self.mjs",

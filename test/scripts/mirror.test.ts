@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
 import { startFakeGithub } from "../helpers/fake-github.js";
 import { makeRelease } from "../helpers/installers.js";
+import { testKeyPair } from "../helpers/minisign.js";
 import { makeWorld } from "../helpers/world.js";
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../scripts/mirror.mjs");
@@ -71,6 +72,30 @@ describe("scripts/mirror.mjs", () => {
     const bad = await mirror(["--out", path.join(tmpDir(), "m2"), "--app", "axolotlsay", "--from-release", v2, "--tag", "v2.0.0"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("checksum mismatch for v2.0.0/axolotlsay-installer.sh");
+  });
+
+  it("with --public-key, mirrors a release signed by that key (signatures included) and refuses an unsigned one unchanged", async () => {
+    const key = testKeyPair();
+    const keyFile = path.join(tmpDir(), "app.key");
+    writeFileSync(keyFile, key.secretKeyFile);
+    const pubFile = path.join(tmpDir(), "app.pub");
+    writeFileSync(pubFile, key.publicKeyFile);
+    const out = path.join(tmpDir(), "mirror");
+    const signed = makeRelease({ version: "1.0.0", signKey: keyFile });
+    const ok = await mirror(["--out", out, "--app", "axolotlsay", "--from-release", signed, "--public-key", pubFile]);
+    expect(ok.stderr).toContain(`signature checked: v1.0.0/axolotlsay-installer.sh: sha256.sum.minisig by key ${key.keyId}`);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(path.join(out, "v1.0.0", "sha256.sum.minisig"), "utf8")).toBe(readFileSync(path.join(signed, "sha256.sum.minisig"), "utf8"));
+    const before = readFileSync(path.join(out, "releases.json"), "utf8");
+    const unsigned = makeRelease({ version: "2.0.0" });
+    const bad = await mirror(["--out", out, "--app", "axolotlsay", "--from-release", unsigned, "--public-key", key.publicKeyLine]);
+    expect(bad.stderr).toContain("[SIGNATURE_MISSING] Release v2.0.0 of axolotlsay is not signed");
+    expect(bad.stderr).toContain("The mirror was not changed");
+    expect(bad.code).toBe(1);
+    expect(readFileSync(path.join(out, "releases.json"), "utf8")).toBe(before);
+    const wrongKey = await mirror(["--out", out, "--app", "axolotlsay", "--from-release", unsigned, "--public-key", "not-a-key!"]);
+    expect(wrongKey.stderr).toContain("--public-key not-a-key! is neither a file nor a minisign public key");
+    expect(wrongKey.code).toBe(1);
   });
 
   // The mirror follows core/version.ts (strictVersion, versionFromTag): 1.0.0-01 has a numeric
@@ -139,7 +164,7 @@ describe("updating through a mirror, with no GitHub at all", () => {
       expect(check.json).toMatchObject({ result: "update_available", new_version: "2.0.0" });
       const up = await w.run([...argv, "--json"], env);
       expect(up.json?.error).toBeNull();
-      expect(up.json).toMatchObject({ result: "updated", new_version: "2.0.0", warnings: [] });
+      expect(up.json).toMatchObject({ result: "updated", new_version: "2.0.0", warnings: [expect.objectContaining({ code: "UNSIGNED" })] });
       expect(w.app()).toContain("axolotlsay 2.0.0");
       if (label.includes("http") || label.includes("SOURCE")) {
         expect(w.server.log.map((l) => l.path)).toContain("/releases.json");
