@@ -18,6 +18,11 @@ export interface InstallerOptions {
   beforeReceipt?: string;
   /** Shell run first of all (e.g. `echo boom >&2; exit 7`). */
   prelude?: string;
+  /**
+   * Minisign public key lines the receipt pins as `"upkeep_public_keys":[...]` (what our installers
+   * rendered with a key write); left out of the receipt when not given. Base64 only (no quotes or `%`).
+   */
+  publicKeys?: string[];
 }
 
 /**
@@ -30,6 +35,8 @@ export function installerScript(o: InstallerOptions): string {
   const app = o.app ?? "axolotlsay";
   const envApp = app.toUpperCase().replaceAll("-", "_");
   const layout = o.layout ?? "cargo-home";
+  if (o.publicKeys?.some((k) => /['%\\]/.test(k))) throw new Error("installerScript: publicKeys go into a printf format: no ', % or \\");
+  const keys = o.publicKeys ? `"upkeep_public_keys":${JSON.stringify(o.publicKeys)},` : "";
   return `#!/bin/sh
 # fake installer for ${app} ${o.version}
 set -eu
@@ -57,7 +64,7 @@ modify=true
 if [ "\${${envApp}_NO_MODIFY_PATH:-\${INSTALLER_NO_MODIFY_PATH:-0}}" = 1 ]; then modify=false; fi
 rdir="\${XDG_CONFIG_HOME:-$HOME/.config}/${app}"
 mkdir -p "$rdir"
-printf '{"binaries":["${app}"],"binary_aliases":{},"cdylibs":[],"cstaticlibs":[],"install_layout":"${layout}","install_prefix":"%s","modify_path":%s,"provider":{"source":"cargo-dist","version":"0.31.0"},"source":{"app_name":"${app}","name":"${o.repo ?? app}","owner":"${o.owner ?? "axodotdev"}","release_type":"github"},"version":"${o.version}"}\\n' "$dir" "$modify" > "$rdir/.receipt.new"
+printf '{"binaries":["${app}"],"binary_aliases":{},"cdylibs":[],"cstaticlibs":[],"install_layout":"${layout}","install_prefix":"%s","modify_path":%s,"provider":{"source":"cargo-dist","version":"0.31.0"},"source":{"app_name":"${app}","name":"${o.repo ?? app}","owner":"${o.owner ?? "axodotdev"}","release_type":"github"},${keys}"version":"${o.version}"}\\n' "$dir" "$modify" > "$rdir/.receipt.new"
 mv -f "$rdir/.receipt.new" "$rdir/${app}-receipt.json"
 echo "everything's installed!"
 `;

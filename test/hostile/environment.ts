@@ -71,13 +71,13 @@ export const environmentRows: HostileRow[] = [
     message: "AXOUPDATER_APP_NAME is set but empty",
   },
   {
-    name: "finding 12: a failed --json result keeps the warnings gathered before the failure (NO_CHECKSUM, then INSTALLER_FAILED)",
+    name: "finding 12: a failed --json result keeps the warnings gathered before the failure (NO_CHECKSUM and UNSIGNED, then INSTALLER_FAILED)",
     world: { release: { installerDigest: null, beforeReceipt: "echo disk full >&2; exit 3" } },
     exit: 1,
     code: "INSTALLER_FAILED",
     message: "exited with status 3",
     check: (_w, r) => {
-      expect(r.json?.warnings).toEqual([expect.objectContaining({ code: "NO_CHECKSUM" })]);
+      expect(r.json?.warnings).toEqual([expect.objectContaining({ code: "NO_CHECKSUM" }), expect.objectContaining({ code: "UNSIGNED" })]);
       expect(r.json?.error.restored?.length, "rolled back").toBeGreaterThan(0);
     },
   },
