@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parsePublicKey, type PublicKey } from "../../src/core/minisign.js";
 import { choosePins, judgeSignatures, signatureAssets, signatureReport, unpinnedWarning, type Pins, type SignatureInput } from "../../src/core/trust.js";
 import { UpdaterError } from "../../src/errors.js";
-import type { Release } from "../../src/types.js";
 import { testKeyPair } from "../helpers/minisign.js";
+import { releaseOf } from "../helpers/release-of.js";
 
 const [a, b] = [testKeyPair(), testKeyPair()];
 const key = (line: string): PublicKey => {
@@ -47,14 +47,7 @@ describe("choosePins: option or variable, receipt, trust file", () => {
   });
 });
 
-const release = (names: string[]): Release => ({
-  tag: "v2.0.0",
-  version: "2.0.0",
-  name: null,
-  prerelease: false,
-  draft: false,
-  assets: names.map((name) => ({ name, downloadUrl: `https://x/${name}` })),
-});
+const release = releaseOf;
 
 describe("signatureAssets and the warnings without a pin", () => {
   it("finds the checksum file's and this installer's signatures, and what they sign", () => {

@@ -322,32 +322,28 @@ interface GoodRow {
 const viaSum = { signature: SUM_SIG, file: SUM, key: A.keyId };
 const viaInstaller = { signature: INSTALLER_SIG, file: INSTALLER, key: A.keyId };
 const fromReceipt = (w: World) => w.app.receiptPath;
+// Key A, pinned by the receipt the installed 1.0.0 wrote: most good rows start there.
+const pinnedByReceipt: Pick<GoodRow, "source" | "from" | "keys"> = { source: "receipt", from: fromReceipt, keys: [A.keyId] };
 
 const goodRows: GoodRow[] = [
   {
     name: "1: good signature over sha256.sum listing the installer; the receipt's key is kept in the trust file",
     releases: () => [signedRelease("2.0.0", { sumKey: A })],
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum],
     trustAfter: [A.publicKeyLine],
   },
   {
     name: "1b: good signature directly over the installer, no sha256.sum at all",
     releases: () => [signedRelease("2.0.0", { noSum: true, installerKey: A })],
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaInstaller],
     trustAfter: [A.publicKeyLine],
   },
   {
     name: "1c: both signatures, both good: both reported",
     releases: () => [signedRelease("2.0.0", { sumKey: A, installerKey: A })],
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum, viaInstaller],
     trustAfter: [A.publicKeyLine],
   },
@@ -355,9 +351,7 @@ const goodRows: GoodRow[] = [
     name: "8b: legacy Ed signature with --allow-legacy-signature",
     releases: () => [signedRelease("2.0.0", { sumKey: A, legacy: true })],
     argv: ["--allow-legacy-signature"],
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum],
     trustAfter: [A.publicKeyLine],
   },
@@ -365,9 +359,7 @@ const goodRows: GoodRow[] = [
     name: "8c: legacy Ed signature with AXOLOTLSAY_UPKEEP_ALLOW_LEGACY_SIGNATURE=1",
     releases: () => [signedRelease("2.0.0", { sumKey: A, legacy: true })],
     env: { AXOLOTLSAY_UPKEEP_ALLOW_LEGACY_SIGNATURE: "1" },
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum],
     trustAfter: [A.publicKeyLine],
   },
@@ -442,9 +434,7 @@ const goodRows: GoodRow[] = [
     name: "10: precedence: the receipt's A beats the trust file's B (and replaces it)",
     releases: () => [signedRelease("2.0.0", { sumKey: A })],
     trustFile: B.publicKeyFile,
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum],
     trustAfter: [A.publicKeyLine],
   },
@@ -455,9 +445,7 @@ const goodRows: GoodRow[] = [
       writeMirror(w.mirrorDir, [{ tag: "v2.0.0", version: "2.0.0", assets: mirrorAssets(signedRelease("2.0.0", { sumKey: A })) }]);
       return w.run(["--json", "--source", w.mirror.url]);
     },
-    source: "receipt",
-    from: fromReceipt,
-    keys: [A.keyId],
+    ...pinnedByReceipt,
     verified: [viaSum],
     trustAfter: [A.publicKeyLine],
   },

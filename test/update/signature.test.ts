@@ -6,10 +6,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig, type Host } from "../../src/config.js";
 import { parseReceipt } from "../../src/core/receipt.js";
-import type { LoadedReceipt, Release } from "../../src/types.js";
+import type { LoadedReceipt } from "../../src/types.js";
 import { keepPin, pinsFor, signaturePolicy } from "../../src/update/signature.js";
 import { makeReceipt, tmpDir } from "../helpers/fake-app.js";
 import { testKeyPair } from "../helpers/minisign.js";
+import { releaseOf } from "../helpers/release-of.js";
 
 const [a, b] = [testKeyPair(), testKeyPair()];
 
@@ -64,14 +65,7 @@ describe("pinsFor", () => {
 describe("signaturePolicy", () => {
   const installer = Buffer.from("#!/bin/sh\necho hi\n");
   const sum = Buffer.from(`${createHash("sha256").update(installer).digest("hex")}  hello-installer.sh\n`);
-  const release = (names: string[]): Release => ({
-    tag: "v2.0.0",
-    version: "2.0.0",
-    name: null,
-    prerelease: false,
-    draft: false,
-    assets: names.map((name) => ({ name, downloadUrl: `https://x/${name}` })),
-  });
+  const release = releaseOf;
   const r = release(["hello-installer.sh", "sha256.sum", "sha256.sum.minisig"]);
   it("with a pin: judges the downloads and says what it verified", async () => {
     const s = setup({ receiptKeys: [a.publicKeyLine] });
