@@ -49,6 +49,8 @@ export interface MakeReleaseOptions {
   updater?: (target: string) => Buffer | string;
   /** An unencrypted minisign secret key file (its path) that signs the release (`--sign-key`). */
   signKey?: string;
+  /** Keys (lines or `.pub` paths) the installers pin instead of the signing key's (`--public-key`). */
+  publicKeys?: string[];
 }
 
 /** Builds a release directory of a fake app with scripts/release.mjs; returns its path. */
@@ -76,6 +78,7 @@ export function makeRelease(o: MakeReleaseOptions): string {
     ...(o.aliases ? { alias: o.aliases } : {}),
     ...(o.baseUrl ? { "base-url": o.baseUrl } : {}),
     ...(o.signKey ? { "sign-key": o.signKey } : {}),
+    ...(o.publicKeys ? { "public-key": o.publicKeys } : {}),
   });
   return out;
 }

@@ -21,6 +21,7 @@ import {
   type MakeReleaseOptions,
   type Shell,
 } from "../helpers/installers.js";
+import { testKeyPair } from "../helpers/minisign.js";
 import { runProcess } from "../helpers/run.js";
 import { makeWorld } from "../helpers/world.js";
 
@@ -87,6 +88,29 @@ const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []
 
 for (const shell of SHELLS) {
   describe.skipIf(shell.missing !== undefined)(`installer.sh under ${shell.name}${shell.missing ? ` (skipped: ${shell.missing})` : ""}`, () => {
+    it("rendered with keys, records them in the receipt (between source and version); a later installer's list replaces them", async () => {
+      const [a, b] = [testKeyPair(), testKeyPair()];
+      const keyFile = path.join(tmpDir(), "a.key");
+      writeFileSync(keyFile, a.secretKeyFile);
+      const w = await world({ release: { signKey: keyFile, publicKeys: [a.publicKeyLine, b.publicKeyLine] } });
+      expect((await w.run(shell)).code).toBe(0);
+      const text = readFileSync(w.receiptPath, "utf8");
+      const keys = Object.keys(JSON.parse(text));
+      expect(keys.slice(keys.indexOf("source"))).toEqual(["source", "upkeep_public_keys", "version"]);
+      expect(w.receipt().upkeep_public_keys).toEqual([a.publicKeyLine, b.publicKeyLine]);
+      expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.publicKeys).toEqual([a.publicKeyLine, b.publicKeyLine]);
+      // Rotation: the next release's installer pins B only, and the receipt says so.
+      const next = makeRelease({ version: "2.0.0", signKey: keyFile, publicKeys: [b.publicKeyLine] });
+      w.gh.releases.unshift(releaseFromDir(next, "v2.0.0"));
+      expect((await w.run(shell, {}, [], path.join(next, "axolotlsay-installer.sh"))).code).toBe(0);
+      expect(w.receipt()).toMatchObject({ version: "2.0.0", upkeep_public_keys: [b.publicKeyLine] });
+      // Without keys, no field at all.
+      const plain = makeRelease({ version: "3.0.0" });
+      w.gh.releases.unshift(releaseFromDir(plain, "v3.0.0"));
+      expect((await w.run(shell, {}, [], path.join(plain, "axolotlsay-installer.sh"))).code).toBe(0);
+      expect(Object.keys(w.receipt())).toEqual(CARGO_DIST_RECEIPT_KEYS);
+    });
+
     it("installs binaries, alias, updater, receipt and PATH setup (cargo-home default)", async () => {
       const w = await world();
       const r = await w.run(shell);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { machineHelp } from "../../src/cli/help.js";
+import { testKeyPair } from "../helpers/minisign.js";
 import { isUpkeep, renderInstaller, UPKEEP_MARKER, type RenderData } from "../../src/release/render.js";
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist");
@@ -48,6 +49,19 @@ describe("renderInstaller", () => {
       `updater-zip x86_64-pc-windows-msvc a-win-update.zip ${"6".repeat(64)}'`,
       "L='akaikatana.exe ak.exe'",
     ]);
+  });
+
+  it("fills PUBLIC_KEYS with the key lines, space-separated (empty without keys), and refuses one that is not a base64 word", () => {
+    const [a, b] = [testKeyPair(), testKeyPair()];
+    for (const kind of ["sh", "ps1"] as const) {
+      expect(renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data({ publicKeys: [a.publicKeyLine, b.publicKeyLine] }))).toBe(
+        `K='${a.publicKeyLine} ${b.publicKeyLine}'`,
+      );
+      expect(renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data())).toBe("K=''");
+    }
+    for (const bad of [`${a.publicKeyLine} x`, "k'$(id)'", "a\nb"]) {
+      expect(() => renderInstaller("K='@@PUBLIC_KEYS@@'", "sh", data({ publicKeys: [bad] }))).toThrow("is not a base64 key line");
+    }
   });
 
   it("refuses a value that would break out of its quotes, and a placeholder it does not know", () => {
