@@ -3,7 +3,7 @@
 // the files and decides what a refusal means.
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 
-/** A minisign public key: `id` is the key id as minisign prints it (16 upper-case hex digits). */
+/** A minisign public key: `id` is the key id as minisign prints it (upper-case hex, no leading zeros). */
 export interface PublicKey {
   id: string;
   keyNum: Buffer;
@@ -61,9 +61,12 @@ function shapeProblem(bytes: Buffer | undefined, length: number): string | undef
   return undefined;
 }
 
-/** The key id minisign prints for an 8-byte key number: the number read as a little-endian u64, in hex. */
+/**
+ * The key id minisign prints for an 8-byte key number: the number read as a little-endian u64, in
+ * upper-case hex without leading zeros (minisign's `%" PRIX64 "`), so it matches its `.pub` files.
+ */
 export function keyIdOf(keyNum: Uint8Array): string {
-  return Buffer.from(keyNum).reverse().toString("hex").toUpperCase();
+  return Buffer.from(keyNum).readBigUInt64LE(0).toString(16).toUpperCase();
 }
 
 /** A {@link PublicKey} from its key number (8 bytes) and Ed25519 key (32 bytes). */

@@ -76,6 +76,12 @@ describe("parsePublicKey", () => {
     expect(keyIdOf(Buffer.from("f53c451796258497", "hex"))).toBe("9784259617453CF5");
   });
 
+  it("prints a key id without leading zeros, as minisign's .pub files do (Debian minisign 0.11 wrote 4AF8C4479163E42)", () => {
+    expect(keyIdOf(Buffer.from("423e1679448caf04", "hex"))).toBe("4AF8C4479163E42");
+    expect(value(parsePublicKey("RWRCPhZ5RIyvBGk0Kw5lLYCj488vwqi1cwGN49TzrX5ckYLXvoqGLCrf")).id).toBe("4AF8C4479163E42");
+    expect(keyIdOf(Buffer.alloc(8))).toBe("0");
+  });
+
   it("ignores surrounding whitespace", () => {
     expect(value(parsePublicKey(` \t${A.publicKeyLine}\r\n`)).id).toBe(A.keyId);
   });

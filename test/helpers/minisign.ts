@@ -32,7 +32,7 @@ export function testKeyPair(): TestKeyPair {
   const pk = Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d ?? "", "base64url");
   const keyNum = randomBytes(8);
-  const keyId = Buffer.from(keyNum).reverse().toString("hex").toUpperCase();
+  const keyId = keyNum.readBigUInt64LE(0).toString(16).toUpperCase();
   const publicKeyLine = Buffer.concat([Buffer.from("Ed"), keyNum, pk]).toString("base64");
   // "Ed", kdf none (0x0000), "B2", then salt, opslimit and memlimit (all zero), keynum, seed || pk, chk.
   const secret = Buffer.concat([Buffer.from("Ed"), Buffer.alloc(2), Buffer.from("B2"), Buffer.alloc(48), keyNum, seed, pk, Buffer.alloc(32)]);
