@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Language, Parser, type Node } from "web-tree-sitter";
 import { CARGO_DIST_RECEIPT_KEYS } from "../fixtures/receipts.js";
 import { makeRelease } from "../helpers/installers.js";
+import { testKeyPair } from "../helpers/minisign.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const template = readFileSync(path.join(root, "installers/installer.ps1"), "utf8");
@@ -162,6 +163,37 @@ describe("installer.ps1", () => {
     expect(fn.text).toContain("release_type = 'github'");
     expect(fn.text).toContain("UTF8Encoding $false");
     expect(fn.text).toMatch(/WriteAllText\(\$tmp[\s\S]*Move-Item -Force -LiteralPath \$tmp/);
+  });
+
+  it("rendered with keys, $PublicKeys is those key lines in order (one space-separated literal, split); without keys, empty", () => {
+    const [a, b] = [testKeyPair(), testKeyPair()];
+    for (const keys of [[b.publicKeyLine, a.publicKeyLine], [a.publicKeyLine], []]) {
+      const out = makeRelease({ version: "2.1.0", targets: ["x86_64-pc-windows-msvc"], ...(keys.length > 0 ? { publicKeys: keys } : {}) });
+      const { nodes, errors } = parse(readFileSync(path.join(out, "axolotlsay-installer.ps1"), "utf8"));
+      expect(errors).toEqual([]);
+      const assigned = nodes.filter((n) => n.type === "assignment_expression" && n.text.startsWith("$PublicKeys "));
+      expect(assigned.map((n) => n.text)).toEqual([`$PublicKeys = @('${keys.join(" ")}' -split ' ' | Where-Object { $_ })`]);
+    }
+  });
+
+  it("Write-Receipt adds upkeep_public_keys only when there are keys, just before the last key (version), from this installer's list alone", () => {
+    const { nodes } = parse(template);
+    const write = nodes.find((n) => n.type === "function_statement" && n.text.startsWith("function Write-Receipt"))!;
+    const pins = write.descendantsOfType("if_statement").filter((n) => n?.text.includes("upkeep_public_keys"));
+    expect(pins).toHaveLength(1);
+    const pin = pins[0]!;
+    expect(pin.namedChildren.find((c) => c?.type === "pipeline")?.text).toBe("$PublicKeys.Count -gt 0");
+    const insert = pin.descendantsOfType("invokation_expression").find((n) => n?.text.startsWith("$receipt.Insert("))!;
+    const args = insert.descendantsOfType("argument_expression").map((n) => n!.text);
+    expect(args).toEqual(["$receipt.Count - 1", "'upkeep_public_keys'", "[string[]]$PublicKeys"]);
+    // …after the ordered receipt (whose last two keys are source and version), before it is serialised.
+    const receipt = write.descendantsOfType("assignment_expression").find((n) => n?.text.startsWith("$receipt = [ordered]"))!;
+    const json = write.descendantsOfType("command").find((n) => n?.text.startsWith("ConvertTo-Json -InputObject $receipt"))!;
+    expect(receipt.endIndex).toBeLessThan(pin.startIndex);
+    expect(pin.endIndex).toBeLessThan(json.startIndex);
+    expect(CARGO_DIST_RECEIPT_KEYS.slice(-2)).toEqual(["source", "version"]);
+    // Rotation: the receipt is built anew, never merged with the previous one's keys.
+    expect(write.text).not.toMatch(/Get-Content|ReadAllText|ConvertFrom-Json/);
   });
 
   it("shares one upkeep per build: a hard link into %LOCALAPPDATA%\\upkeep\\Data, a copy when that fails, unused versions removed", () => {

@@ -88,27 +88,36 @@ const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []
 
 for (const shell of SHELLS) {
   describe.skipIf(shell.missing !== undefined)(`installer.sh under ${shell.name}${shell.missing ? ` (skipped: ${shell.missing})` : ""}`, () => {
-    it("rendered with keys, records them in the receipt (between source and version); a later installer's list replaces them", async () => {
+    it("rendered with keys, the receipt pins them between source and version, as upkeep reads them; a later installer's list replaces them", async () => {
       const [a, b] = [testKeyPair(), testKeyPair()];
       const keyFile = path.join(tmpDir(), "a.key");
       writeFileSync(keyFile, a.secretKeyFile);
-      const w = await world({ release: { signKey: keyFile, publicKeys: [a.publicKeyLine, b.publicKeyLine] } });
+      const w = await world({ release: { signKey: keyFile, publicKeys: [b.publicKeyLine, a.publicKeyLine] } });
       expect((await w.run(shell)).code).toBe(0);
       const text = readFileSync(w.receiptPath, "utf8");
-      const keys = Object.keys(JSON.parse(text));
-      expect(keys.slice(keys.indexOf("source"))).toEqual(["source", "upkeep_public_keys", "version"]);
-      expect(w.receipt().upkeep_public_keys).toEqual([a.publicKeyLine, b.publicKeyLine]);
-      expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.publicKeys).toEqual([a.publicKeyLine, b.publicKeyLine]);
-      // Rotation: the next release's installer pins B only, and the receipt says so.
-      const next = makeRelease({ version: "2.0.0", signKey: keyFile, publicKeys: [b.publicKeyLine] });
-      w.gh.releases.unshift(releaseFromDir(next, "v2.0.0"));
-      expect((await w.run(shell, {}, [], path.join(next, "axolotlsay-installer.sh"))).code).toBe(0);
-      expect(w.receipt()).toMatchObject({ version: "2.0.0", upkeep_public_keys: [b.publicKeyLine] });
-      // Without keys, no field at all.
-      const plain = makeRelease({ version: "3.0.0" });
-      w.gh.releases.unshift(releaseFromDir(plain, "v3.0.0"));
-      expect((await w.run(shell, {}, [], path.join(plain, "axolotlsay-installer.sh"))).code).toBe(0);
-      expect(Object.keys(w.receipt())).toEqual(CARGO_DIST_RECEIPT_KEYS);
+      expect(Object.keys(JSON.parse(text))).toEqual([...CARGO_DIST_RECEIPT_KEYS.slice(0, -1), "upkeep_public_keys", "version"]);
+      expect(w.receipt().upkeep_public_keys).toEqual([b.publicKeyLine, a.publicKeyLine]);
+      // upkeep's reader takes it, checking each key (a damaged one would be RECEIPT_INVALID).
+      expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.publicKeys).toEqual([b.publicKeyLine, a.publicKeyLine]);
+      // Re-installs with later releases' installers: each one's list replaces the receipt's (rotation).
+      // [version, how the release is made, the keys its receipt pins (none: no field)]
+      const steps: [string, Partial<MakeReleaseOptions>, string[] | undefined][] = [
+        ["2.0.0", { signKey: keyFile, publicKeys: [b.publicKeyLine] }, [b.publicKeyLine]],
+        ["3.0.0", {}, undefined],
+        ["4.0.0", { signKey: keyFile }, [a.publicKeyLine]], // --sign-key alone: the signing key's public key
+      ];
+      let previous = "";
+      for (const [v, opts, keys] of steps) {
+        const next = makeRelease({ version: v, aliases: ["axolotlsay=axolotl"], ...opts });
+        w.gh.releases.unshift(releaseFromDir(next, `v${v}`));
+        expect((await w.run(shell, {}, [], path.join(next, "axolotlsay-installer.sh"))).code, v).toBe(0);
+        const now = readFileSync(w.receiptPath, "utf8");
+        expect(parseReceipt(now, { file: w.receiptPath, app: "axolotlsay" }).receipt).toMatchObject({ version: v, publicKeys: keys ?? [] });
+        if (keys === undefined) expect(Object.keys(JSON.parse(now)), v).toEqual(CARGO_DIST_RECEIPT_KEYS);
+        // Byte for byte, a keyed receipt is the keyless one with the field before "version".
+        else if (previous) expect(now).toBe(previous.replace(/,"version":"[^"]*"\}\n$/, `,"upkeep_public_keys":${JSON.stringify(keys)},"version":"${v}"}\n`));
+        previous = keys === undefined ? now : "";
+      }
     });
 
     it("installs binaries, alias, updater, receipt and PATH setup (cargo-home default)", async () => {

@@ -51,23 +51,36 @@ describe("renderInstaller", () => {
     ]);
   });
 
-  it("fills PUBLIC_KEYS with the key lines, space-separated (empty without keys), and refuses one that is not a base64 word", () => {
-    const [a, b] = [testKeyPair(), testKeyPair()];
-    for (const kind of ["sh", "ps1"] as const) {
-      expect(renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data({ publicKeys: [a.publicKeyLine, b.publicKeyLine] }))).toBe(
-        `K='${a.publicKeyLine} ${b.publicKeyLine}'`,
-      );
-      expect(renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data())).toBe("K=''");
-    }
-    for (const bad of [`${a.publicKeyLine} x`, "k'$(id)'", "a\nb"]) {
-      expect(() => renderInstaller("K='@@PUBLIC_KEYS@@'", "sh", data({ publicKeys: [bad] }))).toThrow("is not a base64 key line");
-    }
-  });
-
   it("refuses a value that would break out of its quotes, and a placeholder it does not know", () => {
     expect(() => renderInstaller("'@@OWNER@@'", "sh", data({ owner: "o'; rm -rf ~; '" }))).toThrow("cannot render OWNER");
     expect(() => renderInstaller("'@@REPO@@'", "sh", data({ repo: "r\nx" }))).toThrow("holds a quote or newline");
     expect(() => renderInstaller("@@NOPE@@ @@CONSTRUCTOR@@", "sh", data())).toThrow("unknown placeholder @@NOPE@@");
+  });
+
+  it("fills PUBLIC_KEYS with the key lines in order, space-separated, for both installers; empty when there are none", () => {
+    const [a, b] = [testKeyPair(), testKeyPair()];
+    // [kind, publicKeys, expected]
+    const rows: ["sh" | "ps1", string[] | undefined, string][] = [
+      ["sh", [a.publicKeyLine, b.publicKeyLine], `K='${a.publicKeyLine} ${b.publicKeyLine}'`],
+      ["ps1", [b.publicKeyLine, a.publicKeyLine], `K='${b.publicKeyLine} ${a.publicKeyLine}'`],
+      ["sh", [a.publicKeyLine], `K='${a.publicKeyLine}'`],
+      ["sh", [], "K=''"],
+      ["ps1", undefined, "K=''"],
+    ];
+    for (const [kind, publicKeys, expected] of rows) {
+      expect(renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data({ publicKeys })), `${kind} ${publicKeys?.length}`).toBe(expected);
+    }
+  });
+
+  it("refuses a key that is not one base64 word: the installers split the list on spaces", () => {
+    const good = testKeyPair().publicKeyLine;
+    for (const bad of [`${good} x`, `${good}'`, "$(id)", "k'$(id)'", `"${good}"`, `${good}\n`, "a\nb", ""]) {
+      for (const kind of ["sh", "ps1"] as const) {
+        expect(() => renderInstaller("K='@@PUBLIC_KEYS@@'", kind, data({ publicKeys: [good, bad] })), JSON.stringify(bad)).toThrow(
+          `cannot render PUBLIC_KEYS: ${JSON.stringify(bad)} is not a base64 key line`,
+        );
+      }
+    }
   });
 });
 
