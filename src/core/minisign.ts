@@ -61,10 +61,7 @@ function shapeProblem(bytes: Buffer | undefined, length: number): string | undef
   return undefined;
 }
 
-/**
- * The key id minisign prints for an 8-byte key number: the number read as a little-endian u64, in
- * upper-case hex without leading zeros (minisign's `%" PRIX64 "`), so it matches its `.pub` files.
- */
+/** The key id minisign prints for an 8-byte key number: a little-endian u64 in hex, no leading zeros (`PRIX64`). */
 export function keyIdOf(keyNum: Uint8Array): string {
   return Buffer.from(keyNum).readBigUInt64LE(0).toString(16).toUpperCase();
 }
