@@ -2,7 +2,7 @@
 // `<app>-update.disabled` beside the `<app>-update` link (not beside the shared store file it points
 // to) and UPKEEP_DISABLED refuse with DISABLED and send nothing; `upkeep … --all` skips such an app as
 // `disabled` without failing; `upkeep list` shows it.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeRelease, installedApp } from "../helpers/fake-app.js";
@@ -19,7 +19,8 @@ async function packaged() {
   const store = path.join(w.home, ".local", "share", "upkeep", "0.1.0-0123abcd");
   mkdirSync(store, { recursive: true });
   const storeFile = path.join(store, "upkeep");
-  symlinkSync(EXE, storeFile);
+  // A real file, as the installers' store holds: a link resolved to its end would land in the store.
+  copyFileSync(EXE, storeFile);
   symlinkSync(storeFile, w.updater);
   w.snapshot();
   const run = (file: string, argv: string[], env: Record<string, string> = {}) => runJsonProcess(file, argv, { ...w.env, ...env }, { cwd: w.home });
