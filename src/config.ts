@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { appNameFromPath, appNameProblem } from "./core/app-name.js";
+import { DISABLED_VAR } from "./core/disabled.js";
 import { appEnvVar } from "./core/env-name.js";
 import { DEFAULT_API_BASE, githubApiBase, githubBaseVars } from "./core/github.js";
 import { mirrorSourceProblem } from "./core/mirror.js";
@@ -204,6 +205,8 @@ export interface Config {
   allowLegacySignature: boolean;
   /** The app's trust file of pinned keys (it may not exist); undefined when there is no home to put it in. */
   trustFile: string | undefined;
+  /** UPKEEP_DISABLED, when set and not empty: updates are switched off, its text the packager's message. */
+  disabledVar: string | undefined;
 }
 
 /** How {@link resolveConfig} treats the GitHub base-URL variables. */
@@ -282,6 +285,8 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
     givenKeys,
     allowLegacySignature,
     trustFile: home === undefined ? undefined : trustFilePath({ xdgConfigHome: env.XDG_CONFIG_HOME, localAppData: env.LOCALAPPDATA }, platform, home, app),
+    // Empty counts as unset, as for the other variables (a wrapper's `UPKEEP_DISABLED=` turns nothing off).
+    disabledVar: env[DISABLED_VAR] || undefined,
   };
   return config;
 }

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   "LOCKED",
   "VERIFY_FAILED",
   "INTERRUPTED",
+  "DISABLED",
   "INTERNAL",
 ] as const;
 

@@ -11,8 +11,12 @@ export const JSON_ONLY_WARNINGS: ReadonlySet<WarningCode> = new Set(["UNSIGNED"]
 /** The `schema` of every JSON document either front door prints. */
 export const SCHEMA = "upkeep/1";
 
-/** What one app's run came to: `installed` (list), `ok`/`problems` (doctor), the rest check and update. */
-export type Result = "updated" | "up_to_date" | "update_available" | "would_update" | "failed" | "installed" | "ok" | "problems";
+/**
+ * What one app's run came to: `installed` (list), `ok`/`problems` (doctor), the rest check and update;
+ * `disabled`: a packager switched its updates off and the run was over every app (`--all`), so it was
+ * skipped, not failed (`error` still holds the DISABLED code, message and hint). Named, it fails.
+ */
+export type Result = "updated" | "up_to_date" | "update_available" | "would_update" | "failed" | "installed" | "ok" | "problems" | "disabled";
 
 /**
  * The error of a failed outcome; `restored` lists the files put back after a failed install, `lost`
@@ -126,6 +130,8 @@ export function succeeded(r: CheckResult | UpdateResult): Partial<Outcome> {
 
 /** Exit status: 0 done or nothing to do, 100 when `--check` found an update, else the error's class. */
 export function outcomeExitCode(o: Outcome): number {
+  // Skipped in an --all run: as if up to date.
+  if (o.result === "disabled") return 0;
   if (o.error) return exitCodeFor(o.error.code);
   return o.result === "update_available" ? 100 : 0;
 }
@@ -194,6 +200,9 @@ export function outcomeText(o: Outcome, quiet: boolean): string[] {
       break;
     case "would_update":
       if (!quiet) lines.push(`Would update ${app} from ${o.oldVersion} to ${o.newVersion} (${o.tag}); nothing was changed (--dry-run).`);
+      break;
+    case "disabled":
+      if (!quiet) lines.push(`Skipped: ${o.error?.message ?? "updates are switched off."}`);
       break;
     case "failed":
       if (o.error) {

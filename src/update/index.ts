@@ -6,6 +6,7 @@ import type { Http } from "../io/http.js";
 import { stageInstaller } from "../io/installer.js";
 import { signatureAssets, signatureReport, unpinnedWarning, type Pins } from "../core/trust.js";
 import type { CheckResult, InstallReceipt, LoadedReceipt, Release, SignatureReport, UpdateResult, VerifiedSignature, Warning } from "../types.js";
+import { refuseIfDisabled } from "./disabled.js";
 import { fetchInstaller } from "./fetch-installer.js";
 import { withHttp } from "./http.js";
 import { locate, readReceipt, shadowWarnings, type Location } from "./locate.js";
@@ -27,12 +28,17 @@ export async function loadReceipt(options: UpdaterOptions = {}): Promise<LoadedR
   return readReceipt(resolveConfig(options));
 }
 
-// The receipt and where the app lives, remembered in `known` for a failure's report.
+// The receipt and where the app lives, remembered in `known` for a failure's report. A packager's switch
+// (UPKEEP_DISABLED, `<app>-update.disabled`) refuses before the receipt is read when the updater's own
+// path is known (a packaged app may have no receipt at all), else beside the receipt's updater; either
+// way before anything is sent.
 async function found(config: Config, known: Known): Promise<{ loaded: LoadedReceipt; where: Location }> {
+  await refuseIfDisabled(config);
   const loaded = await readReceipt(config);
   known.oldVersion = loaded.receipt.version;
   const where = await locate(config, loaded);
   Object.assign(known, { installPrefix: where.installRoot, warnings: where.warnings });
+  if (!config.executablePath) await refuseIfDisabled(config, where.updaterPath);
   return { loaded, where };
 }
 

@@ -50,6 +50,18 @@ describe("outcome rendering", () => {
     expect(outcomeExitCode(o)).toBe(2);
     expect(outcomeExitCode({ ...o, error: { code: "NETWORK", message: "m", hint: null } })).toBe(1);
   });
+  it("disabled (an --all run skipped it): one line unless quiet, no error line, exit and ok as if up to date", () => {
+    const error = { code: "DISABLED" as const, message: "Updates of axolotlsay are switched off: by Nix", hint: "Switched off by the file /b/x." };
+    const o: Outcome = { ...base, result: "disabled", error };
+    expect(outcomeText(o, false)).toEqual(["Skipped: Updates of axolotlsay are switched off: by Nix"]);
+    expect(outcomeText(o, true)).toEqual([]);
+    expect(outcomeExitCode(o)).toBe(0);
+    expect(outcomesExitCode([o, base])).toBe(0);
+    expect(outcomesExitCode([o, { ...base, result: "update_available" }])).toBe(100);
+    expect(machineDocument("update", [outcomeJson(o)], null).ok).toBe(true);
+    // Named, the same refusal is a failure.
+    expect(outcomeExitCode({ ...o, result: "failed" })).toBe(1);
+  });
   it("warnings are shown unless quiet", () => {
     const o: Outcome = { ...base, warnings: [{ code: "NO_CHECKSUM", message: "no sum" }] };
     expect(outcomeText(o, false)[0]).toBe("warning: no sum");

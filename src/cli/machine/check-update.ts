@@ -6,7 +6,8 @@ import { emptyOutcome, failOutcome, machineDocument, outcomeJson, outcomesExitCo
 
 /**
  * `upkeep check` and `upkeep update`: each app in turn (each update takes its own lock), one failure not
- * stopping the others; after Ctrl-C no further app is started. Each app's result lines go to stdout (the
+ * stopping the others; after Ctrl-C no further app is started. With `everyApp` (--all, or no app named)
+ * an app whose updates a packager switched off is reported `disabled` and does not fail the run. Each app's result lines go to stdout (the
  * installer's output to stderr). Exit: the worst failure's status (2 usage, 1 other), else 100 when `check`
  * found an update, else 0.
  */
@@ -15,7 +16,7 @@ export async function checkOrUpdate(
   apps: readonly string[],
   base: (app: string) => UpdaterOptions,
   out: MachineOutput,
-  flags: { json: boolean; quiet: boolean; signal?: AbortSignal | undefined },
+  flags: { json: boolean; quiet: boolean; signal?: AbortSignal | undefined; everyApp?: boolean },
 ): Promise<number> {
   const { json, quiet } = flags;
   const outcomes: Outcome[] = [];
@@ -34,6 +35,8 @@ export async function checkOrUpdate(
     } catch (caught) {
       // Redacted by `out` as it is printed.
       failOutcome(o, caught, []);
+      // Over every app (--all, or none named), an app its packager switched off is skipped, not failed.
+      if (flags.everyApp && o.error?.code === "DISABLED") o.result = "disabled";
     }
     outcomes.push(o);
     if (!json) for (const line of outcomeText(o, quiet)) out.stdout(`${app}: ${line}\n`);

@@ -59,7 +59,7 @@ export async function runMachine(host: Host, raw: Output, args: MachineArgs & { 
     const apps = args.apps.length ? args.apps : found;
     if (!args.apps.length) apps.forEach(judge);
     if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
-    return await dispatch(command, host, out, args, apps, base);
+    return await dispatch(command, host, out, { ...args, all: args.all || args.apps.length === 0 }, apps, base);
   } catch (error) {
     return writeMachineFailure(out, json, command, error);
   }
@@ -80,6 +80,11 @@ async function dispatch(
       return (await import("./doctor.js")).doctor(host, out, args.json, apps, base);
     case "check":
     case "update":
-      return (await import("./check-update.js")).checkOrUpdate(command, apps, base, out, { json: args.json, quiet: args.quiet, signal: host.signal });
+      return (await import("./check-update.js")).checkOrUpdate(command, apps, base, out, {
+        json: args.json,
+        quiet: args.quiet,
+        signal: host.signal,
+        everyApp: args.all,
+      });
   }
 }

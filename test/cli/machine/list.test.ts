@@ -25,8 +25,9 @@ describe("upkeep list", () => {
           source: "github axodotdev/axolotlsay",
           receipt: w.a.receiptPath,
           updater: path.join(w.a.bin, "axolotlsay-update"),
+          disabled: null,
         },
-        { app: "otherapp", old_version: "4.0.0", ...common, source: "github axodotdev/otherapp", receipt: w.b.receiptPath, updater: null },
+        { app: "otherapp", old_version: "4.0.0", ...common, source: "github axodotdev/otherapp", receipt: w.b.receiptPath, updater: null, disabled: null },
       ],
     });
     const text = await w.upkeep(["list"]);
