@@ -225,7 +225,7 @@ describe("installer.ps1", () => {
     for (const holds of [[], [0], [1], [0, 1]]) {
       const keys = [...CARGO_DIST_RECEIPT_KEYS];
       inserts.forEach((ins, i) => {
-        if (holds.includes(i)) keys.splice(keys.length - Number(/^\$receipt\.Count - (\d+)$/.exec(ins.at)![1]), 0, ins.key);
+        if (holds.includes(i)) keys.splice(keys.length - Number(/^\$receipt\.Count - (\d+)$/.exec(ins.at ?? "")![1]), 0, ins.key);
       });
       expect(keys, `with ${holds.map((i) => inserts[i]!.key).join(", ") || "neither"}`).toEqual([...keys].sort());
       expect(keys.filter((k) => k.startsWith("upkeep_"))).toEqual(holds.map((i) => inserts[i]!.key));
