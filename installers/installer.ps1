@@ -6,7 +6,8 @@ Installs @@APP@@ @@VERSION@@ and @@APP@@-update.
 Rendered by upkeep's scripts/release.mjs from installers/installer.ps1. Installs the app's
 binaries and @@APP@@-update (the updater), writes an install receipt that upkeep and axoupdater
 read, and adds the install directory to the user's PATH. The receipt records the app's signing
-keys, if this installer has any: @@APP@@-update then installs only releases they signed.
+keys, if this installer has any: @@APP@@-update then installs only releases they signed. It also
+records the Path entry this installer added (none when it was there already), for an uninstall.
 
     powershell -ExecutionPolicy Bypass -c "irm <url of this file> | iex"
 
@@ -355,8 +356,9 @@ function Get-ReceiptDir {
 }
 
 # Writes the receipt atomically, UTF-8 without a byte-order mark; ConvertTo-Json does the escaping.
+# PathChanges: the PATH changes this install made (Add-ToPath's results), for an uninstall to undo.
 function Write-Receipt {
-    param($Where, [string[]]$Binaries, [bool]$ModifyPath)
+    param($Where, [string[]]$Binaries, [bool]$ModifyPath, [object[]]$PathChanges = @())
     $aliasMap = [ordered]@{}
     foreach ($line in ($Aliases -split "`r?`n")) {
         $f = @($line.Trim() -split '\s+')
@@ -379,6 +381,11 @@ function Write-Receipt {
         source = [ordered]@{ app_name = $App; name = $RepoName; owner = $RepoOwner; release_type = 'github' }
         version = $AppVersion
     }
+    # The PATH changes this install made, after "source" (the keys are in alphabetical order); no field
+    # when it made none. Inserted before the keys, so upkeep_public_keys then goes between it and "version".
+    if ($PathChanges.Count -gt 0) {
+        $receipt.Insert($receipt.Count - 1, 'upkeep_path_changes', @($PathChanges))
+    }
     # The signing keys, before "version" (the keys are in alphabetical order); no field without keys.
     if ($PublicKeys.Count -gt 0) {
         $receipt.Insert($receipt.Count - 1, 'upkeep_public_keys', [string[]]$PublicKeys)
@@ -392,7 +399,8 @@ function Write-Receipt {
     Write-Detail "  receipt $(Join-Path $dir "$App-receipt.json")"
 }
 
-# Prepends the bin dir to the user's Path in the registry (HKCU\Environment), once.
+# Prepends the bin dir to the user's Path in the registry (HKCU\Environment), once. Returns the change
+# it made, as the receipt records it ({type = user_path; entry}), or nothing when the entry was there.
 function Add-ToPath {
     param([string]$BinDir)
     if ($env:GITHUB_PATH) {
@@ -415,6 +423,7 @@ function Add-ToPath {
     Write-Say ''
     Write-Say "$BinDir was added to your PATH; restart your shell, or for this one run:"
     Write-Say "    `$env:Path = `"$BinDir;`$env:Path`""
+    return [ordered]@{ type = 'user_path'; entry = $BinDir }
 }
 
 # upkeep is ~100 MB (a JavaScript runtime inside), so apps share one copy per upkeep build:
@@ -612,11 +621,13 @@ function Install-App {
         Install-Updater $updater $u.Sha256 $where.BinDir $share $stored
     }
 
-    if ($withUpdater) {
-        Write-Receipt $where $archive.Binaries $modifyPath
-    }
+    # The Path first, so the receipt can record the entry it added (an uninstall removes only that).
+    $pathChanges = @()
     if ($modifyPath) {
-        Add-ToPath $where.BinDir
+        $pathChanges = @(Add-ToPath $where.BinDir)
+    }
+    if ($withUpdater) {
+        Write-Receipt $where $archive.Binaries $modifyPath $pathChanges
     }
     Write-Say "everything's installed!"
 }

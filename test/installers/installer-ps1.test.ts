@@ -1,7 +1,8 @@
 // installers/installer.ps1 cannot run here (no PowerShell on Linux from Debian or npm), so it is checked
 // as far as a real PowerShell grammar allows: tree-sitter-powershell (from the npm registry, run as
 // WebAssembly) parses the template and a rendered copy; the syntax tree is then searched for the env
-// contract, the receipt's keys, and commands that are neither defined in the script nor PowerShell's.
+// contract, the receipt's keys (and where upkeep_path_changes goes), the Path edit's recorded change, and
+// commands that are neither defined in the script nor PowerShell's.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -194,6 +195,94 @@ describe("installer.ps1", () => {
     expect(CARGO_DIST_RECEIPT_KEYS.slice(-2)).toEqual(["source", "version"]);
     // Rotation: the receipt is built anew, never merged with the previous one's keys.
     expect(write.text).not.toMatch(/Get-Content|ReadAllText|ConvertFrom-Json/);
+  });
+
+  it("Write-Receipt's key order stays alphabetical with or without upkeep_path_changes and upkeep_public_keys, each only when non-empty", () => {
+    const { nodes } = parse(template);
+    const write = nodes.find((n) => n.type === "function_statement" && n.text.startsWith("function Write-Receipt"))!;
+    expect(write.descendantsOfType("script_parameter").map((n) => n!.text)).toEqual([
+      "$Where",
+      "[string[]]$Binaries",
+      "[bool]$ModifyPath",
+      "[object[]]$PathChanges = @()",
+    ]);
+    // Each field added to the ordered receipt: its Insert call and the condition guarding it.
+    const inserts = write
+      .descendantsOfType("invokation_expression")
+      .filter((n) => n!.text.startsWith("$receipt.Insert("))
+      .map((n) => {
+        const [at, key, value] = n!.descendantsOfType("argument_expression").map((a) => a!.text);
+        let guard: Node | null = n!.parent;
+        while (guard && guard.type !== "if_statement") guard = guard.parent;
+        return { at, key: key!.replace(/'/g, ""), value, guard: guard?.namedChildren.find((c) => c?.type === "pipeline")?.text };
+      });
+    // (Which comes first is left to the replay below: the order of the inserts decides the key order.)
+    expect([...inserts].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { at: "$receipt.Count - 1", key: "upkeep_path_changes", value: "@($PathChanges)", guard: "$PathChanges.Count -gt 0" },
+      { at: "$receipt.Count - 1", key: "upkeep_public_keys", value: "[string[]]$PublicKeys", guard: "$PublicKeys.Count -gt 0" },
+    ]);
+    // Replays the inserts, in source order, for each combination of guards that hold.
+    for (const holds of [[], [0], [1], [0, 1]]) {
+      const keys = [...CARGO_DIST_RECEIPT_KEYS];
+      inserts.forEach((ins, i) => {
+        if (holds.includes(i)) keys.splice(keys.length - Number(/^\$receipt\.Count - (\d+)$/.exec(ins.at ?? "")![1]), 0, ins.key);
+      });
+      expect(keys, `with ${holds.map((i) => inserts[i]!.key).join(", ") || "neither"}`).toEqual([...keys].sort());
+      expect(keys.filter((k) => k.startsWith("upkeep_"))).toEqual(holds.map((i) => inserts[i]!.key));
+    }
+  });
+
+  it("Add-ToPath returns the user_path change it made, and nothing when the user Path already has the entry", () => {
+    const { nodes } = parse(template);
+    const add = nodes.find((n) => n.type === "function_statement" && n.text.startsWith("function Add-ToPath"))!;
+    const returns = add.descendantsOfType("flow_control_statement").filter((n) => n!.text.startsWith("return"));
+    expect(returns.map((n) => n!.text)).toEqual(["return", "return [ordered]@{ type = 'user_path'; entry = $BinDir }"]);
+    const [already, added] = returns as [Node, Node];
+    // The bare return is the one inside the loop over the present entries, when one is the bin dir.
+    let loop: Node | null = already.parent;
+    while (loop && loop.type !== "foreach_statement") loop = loop.parent;
+    expect(loop?.text).toMatch(/^foreach \(\$entry in \$entries\) \{\s*if \(\$entry\.TrimEnd\('\\'\) -ieq \$BinDir\.TrimEnd\('\\'\)\) \{\s*return\s*\}\s*\}$/);
+    const body = add.descendantsOfType("statement_list")[0]!;
+    // Nothing else reaches the output stream (the caller collects it all into the receipt): every other
+    // statement is an assignment, a block, or a command that writes no output.
+    const silent = /^(Add-Content|Set-ItemProperty|Write-Say) |^\[Environment\]::SetEnvironmentVariable\(/;
+    const statements = (list: Node): Node[] =>
+      list.namedChildren.flatMap((s) =>
+        s && (s.type === "if_statement" || s.type === "foreach_statement")
+          ? [
+              s,
+              ...s
+                .descendantsOfType("statement_block")
+                .flatMap((b) => (b!.parent?.id === s.id ? statements(b!.namedChildren.find((c) => c?.type === "statement_list")!) : [])),
+            ]
+          : s
+            ? [s]
+            : [],
+      );
+    const all = statements(body);
+    expect(all.length).toBeGreaterThan(12);
+    const loud = all.filter(
+      (s) => s.type === "pipeline" && s.namedChildren[0]?.type !== "assignment_expression" && (!silent.test(s.text) || /-PassThru/i.test(s.text)),
+    );
+    expect(loud.map((s) => s.text)).toEqual([]);
+    // The change is returned last, after the registry write that prepends exactly that entry.
+    expect(body.namedChildren.filter((c) => c?.type !== "comment").at(-1)?.id).toBe(added.id);
+    const set = add.descendantsOfType("command").find((n) => n!.text.startsWith("Set-ItemProperty"))!;
+    expect(set.text).toBe("Set-ItemProperty -LiteralPath 'HKCU:\\Environment' -Name 'Path' -Value $updated -Type ExpandString");
+    expect(set.endIndex).toBeLessThan(added.startIndex);
+    expect(add.text).toContain("$updated = (@($BinDir) + $entries) -join ';'");
+  });
+
+  it("Install-App edits the Path first and hands the receipt what Add-ToPath returned (none with NO_MODIFY_PATH)", () => {
+    const main = fn("Install-App");
+    const order = [
+      "$pathChanges = @()",
+      "if ($modifyPath) {\n        $pathChanges = @(Add-ToPath $where.BinDir)\n    }",
+      "if ($withUpdater) {\n        Write-Receipt $where $archive.Binaries $modifyPath $pathChanges\n    }",
+    ].map((s) => main.indexOf(s.replace(/\n/g, template.includes("\r\n") ? "\r\n" : "\n")));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(main.match(/Add-ToPath|Write-Receipt/g)).toEqual(["Add-ToPath", "Write-Receipt"]);
   });
 
   it("shares one upkeep per build: a hard link into %LOCALAPPDATA%\\upkeep\\Data, a copy when that fails, unused versions removed", () => {
