@@ -36,6 +36,9 @@ $RepoOwner = '@@OWNER@@'
 $RepoName = '@@REPO@@'
 $EnvPrefix = '@@ENV_PREFIX@@'
 $DefaultBaseUrl = '@@BASE_URL@@'
+# A release for a static mirror (release.mjs --mirror): the directory URL of its releases.json, which
+# the receipt records as the source; empty for GitHub. The GitHub base-URL variables are then ignored.
+$MirrorUrl = '@@MIRROR_URL@@'
 $InstallPath = '@@INSTALL_PATH@@'
 $UpkeepVersion = '@@UPKEEP_VERSION@@'
 # One artifact per line: kind target file sha256 [binaries, comma-separated, of an archive; "upkeep"
@@ -153,6 +156,9 @@ function Get-BaseUrls {
     }
     $ghe = Get-AppVar 'INSTALLER_GHE_BASE_URL'
     $gh = Get-AppVar 'INSTALLER_GITHUB_BASE_URL'
+    if ($MirrorUrl -ne '') {
+        return @($DefaultBaseUrl)
+    }
     if ($ghe -ne '') {
         return @("$($ghe.TrimEnd('/'))/$RepoOwner/$RepoName/releases/download/$AppTag")
     }
@@ -378,6 +384,9 @@ function Write-Receipt {
         provider = [ordered]@{ source = 'upkeep'; version = $UpkeepVersion }
         source = [ordered]@{ app_name = $App; name = $RepoName; owner = $RepoOwner; release_type = 'github' }
         version = $AppVersion
+    }
+    if ($MirrorUrl -ne '') {
+        $receipt.source = [ordered]@{ release_type = 'mirror'; url = $MirrorUrl }
     }
     # The signing keys, before "version" (the keys are in alphabetical order); no field without keys.
     if ($PublicKeys.Count -gt 0) {
