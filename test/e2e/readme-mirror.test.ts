@@ -94,7 +94,18 @@ describe("README: publishing without GitHub, step by step", () => {
     const receipt = JSON.parse(readFileSync(receiptPath, "utf8"));
     expect(receipt.source).toEqual({ release_type: "mirror", url: mirrorUrl });
     // cargo-dist's other keys are all there, in order.
-    expect(Object.keys(receipt)).toEqual(["binaries", "binary_aliases", "cdylibs", "cstaticlibs", "install_layout", "install_prefix", "modify_path", "provider", "source", "version"]);
+    expect(Object.keys(receipt)).toEqual([
+      "binaries",
+      "binary_aliases",
+      "cdylibs",
+      "cstaticlibs",
+      "install_layout",
+      "install_prefix",
+      "modify_path",
+      "provider",
+      "source",
+      "version",
+    ]);
     expect(server.log.map((r) => r.path)).toContain("/axolotlsay/v1.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
 
     // 2.0.0 joins the same mirror; the user runs plain axolotlsay-update.
@@ -107,10 +118,15 @@ describe("README: publishing without GitHub, step by step", () => {
     expect(github.connections(), "connections to the GitHub port").toBe(0);
 
     // A receipt naming GitHub instead: the NETWORK error reaches the GitHub port and names the way to the mirror.
-    writeFileSync(receiptPath, JSON.stringify({ ...receipt, version: "2.0.0", source: { app_name: "axolotlsay", name: "axolotlsay", owner: "you", release_type: "github" } }));
+    writeFileSync(
+      receiptPath,
+      JSON.stringify({ ...receipt, version: "2.0.0", source: { app_name: "axolotlsay", name: "axolotlsay", owner: "you", release_type: "github" } }),
+    );
     const failed = await run(path.join(bin, "axolotlsay-update"), ["--json"], noGithub);
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ error: { code: "NETWORK", hint: expect.stringContaining("--source URL, or set <APP>_UPKEEP_SOURCE or UPKEEP_SOURCE") } });
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      error: { code: "NETWORK", hint: expect.stringContaining("--source URL, or set <APP>_UPKEEP_SOURCE or UPKEEP_SOURCE") },
+    });
     expect(github.connections()).toBeGreaterThan(0);
     const viaSource = await run(path.join(bin, "axolotlsay-update"), ["--check", "--source", mirrorUrl], noGithub);
     expect(viaSource.code, viaSource.stderr).toBe(0);
