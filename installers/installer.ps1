@@ -37,6 +37,9 @@ $RepoOwner = '@@OWNER@@'
 $RepoName = '@@REPO@@'
 $EnvPrefix = '@@ENV_PREFIX@@'
 $DefaultBaseUrl = '@@BASE_URL@@'
+# A release for a static mirror (release.mjs --mirror): the directory URL of its releases.json, which
+# the receipt records as the source; empty for GitHub. The GitHub base-URL variables are then ignored.
+$MirrorUrl = '@@MIRROR_URL@@'
 $InstallPath = '@@INSTALL_PATH@@'
 $UpkeepVersion = '@@UPKEEP_VERSION@@'
 # One artifact per line: kind target file sha256 [binaries, comma-separated, of an archive; "upkeep"
@@ -154,6 +157,9 @@ function Get-BaseUrls {
     }
     $ghe = Get-AppVar 'INSTALLER_GHE_BASE_URL'
     $gh = Get-AppVar 'INSTALLER_GITHUB_BASE_URL'
+    if ($MirrorUrl -ne '') {
+        return @($DefaultBaseUrl)
+    }
     if ($ghe -ne '') {
         return @("$($ghe.TrimEnd('/'))/$RepoOwner/$RepoName/releases/download/$AppTag")
     }
@@ -380,6 +386,9 @@ function Write-Receipt {
         provider = [ordered]@{ source = 'upkeep'; version = $UpkeepVersion }
         source = [ordered]@{ app_name = $App; name = $RepoName; owner = $RepoOwner; release_type = 'github' }
         version = $AppVersion
+    }
+    if ($MirrorUrl -ne '') {
+        $receipt.source = [ordered]@{ release_type = 'mirror'; url = $MirrorUrl }
     }
     # The PATH changes this install made, after "source" (the keys are in alphabetical order); no field
     # when it made none. Inserted before the keys, so upkeep_public_keys then goes between it and "version".

@@ -27,6 +27,9 @@ REPO_NAME='@@REPO@@'
 ENV_PREFIX='@@ENV_PREFIX@@'
 # Where artifacts are downloaded from unless overridden (GitHub release or a mirror).
 DEFAULT_BASE_URL='@@BASE_URL@@'
+# A release for a static mirror (release.mjs --mirror): the directory URL of its releases.json, which
+# the receipt records as the source; empty for GitHub. The GitHub base-URL variables are then ignored.
+MIRROR_URL='@@MIRROR_URL@@'
 # CARGO_HOME (cargo-home layout), ~/dir or $VAR/dir (flat layout), expanded in resolve_install_dir.
 # shellcheck disable=SC2016 # a literal $VAR here is intended
 INSTALL_PATH='@@INSTALL_PATH@@'
@@ -244,7 +247,9 @@ base_urls() {
     fi
     ghe=$(app_var INSTALLER_GHE_BASE_URL)
     gh=$(app_var INSTALLER_GITHUB_BASE_URL)
-    if [ -n "$ghe" ]; then
+    if [ -n "$MIRROR_URL" ]; then
+        printf '%s\n' "$DEFAULT_BASE_URL"
+    elif [ -n "$ghe" ]; then
         printf '%s\n' "${ghe%/}/$REPO_OWNER/$REPO_NAME/releases/download/$APP_TAG"
     elif [ -n "$gh" ]; then
         printf '%s\n' "${gh%/}/$REPO_OWNER/$REPO_NAME/releases/download/$APP_TAG"
@@ -603,7 +608,9 @@ EOF
     for k in $PUBLIC_KEYS; do keys="$keys${keys:+,}$(json_str "$k")"; done
     pins=''
     if [ -n "$keys" ]; then pins=",\"upkeep_public_keys\":[$keys]"; fi
-    receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"}$pins,\"version\":$(json_str "$APP_VERSION")}"
+    receipt_source="{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"}"
+    if [ -n "$MIRROR_URL" ]; then receipt_source="{\"release_type\":\"mirror\",\"url\":$(json_str "$MIRROR_URL")}"; fi
+    receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":$receipt_source$pins,\"version\":$(json_str "$APP_VERSION")}"
     dir="${XDG_CONFIG_HOME:-$HOME/.config}/$APP"
     mkdir -p "$dir" || die 1 "could not create $dir for the install receipt"
     tmp="$dir/.$APP-receipt.json.$$"

@@ -4,8 +4,11 @@
 // --sign-key, their minisign signatures.
 //
 //   node scripts/release.mjs --app NAME --version V --repo OWNER/NAME \
-//        --binaries DIR --updater DIR --out DIR [--base-url URL] [--install-path P] [--alias BIN=ALIAS] \
+//        --binaries DIR --updater DIR --out DIR [--base-url URL | --mirror URL] [--install-path P] [--alias BIN=ALIAS] \
 //        [--sign-key FILE] [--public-key KEY|FILE]...
+//
+// --mirror URL renders the installers for a static mirror served at URL (docs/reference.md, "Mirror
+// layout"): add the release to it with scripts/mirror.mjs --from-release.
 //
 // --binaries DIR holds <target>/<files>: every regular file there is one of the app's executables.
 // --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets). SOURCE_DATE_EPOCH makes the

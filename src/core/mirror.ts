@@ -49,11 +49,21 @@ export function mirrorIndexProblem(raw: unknown, app: string): string | undefine
 /**
  * Where a mirror keeps an asset of the release tagged `tag`: `<tag>/<name>`, the tag made a safe
  * directory name (`release/v1` → `release_v1`). `dir` is that directory, `path` the index's
- * URL-encoded `path` (relative to `releases.json`).
+ * URL-encoded `path` (relative to `releases.json`). The one layout: scripts/mirror.mjs writes it,
+ * scripts/release.mjs --mirror renders installers for it ({@link mirrorDownloadBase}).
  */
 export function mirrorAssetPath(tag: string, name: string): { dir: string; path: string } {
   const dir = tag.replace(/[^A-Za-z0-9._+-]/g, "_");
   return { dir, path: `${encodeURIComponent(dir)}/${encodeURIComponent(name)}` };
+}
+
+/**
+ * The URL an installer of the release tagged `tag` downloads its assets from when the mirror's
+ * `releases.json` is at the directory `mirrorUrl`: `<mirrorUrl>/<tag directory>` ({@link mirrorAssetPath}).
+ */
+export function mirrorDownloadBase(mirrorUrl: string, tag: string): string {
+  const file = mirrorAssetPath(tag, "x").path;
+  return `${mirrorUrl.replace(/\/+$/, "")}/${file.slice(0, file.lastIndexOf("/"))}`;
 }
 
 /**

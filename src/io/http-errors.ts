@@ -57,11 +57,22 @@ export function classify(error: unknown, url: string, timeoutMs: number, secrets
       details: { url: where },
     });
   }
+  const mirror = isGithubUrl(url) ? " Published on a static mirror? Update from it with --source URL, or set <APP>_UPKEEP_SOURCE or UPKEEP_SOURCE." : "";
   return new UpdaterError("NETWORK", `Could not reach ${host}: ${code || text || "connection failed"} (GET ${where}).`, {
     cause: error,
-    hint: "Check your internet connection and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).",
+    hint: `Check your internet connection and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).${mirror}`,
     details: { url: where },
   });
+}
+
+// A GitHub host (github.com, its API and asset hosts) or a GitHub (Enterprise) API path: a mirror is the way around it.
+function isGithubUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return /(^|\.)(github\.com|githubusercontent\.com)$/i.test(u.hostname) || /^(\/api\/v3)?\/repos\/[^/]+\/[^/]+\/releases/.test(u.pathname);
+  } catch {
+    return false;
+  }
 }
 
 /** Passwords in proxy URLs (as written and decoded), so an error quoting the proxy never shows them. */

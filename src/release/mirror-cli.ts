@@ -27,6 +27,17 @@ function guessVersion(dir: string, app: string): string {
   return m[1];
 }
 
+// What the release's installers will do once served from the mirror: download from it, or from GitHub.
+function installerNote(dir: string, app: string): string | undefined {
+  const installer = path.join(dir, `${app}-installer.sh`);
+  if (!existsSync(installer)) return undefined;
+  const text = readFileSync(installer, "utf8");
+  const mirror = /^MIRROR_URL='([^']*)'/m.exec(text)?.[1];
+  const base = /^DEFAULT_BASE_URL='([^']*)'/m.exec(text)?.[1] ?? "GitHub";
+  if (mirror) return `its installers download from ${base} and record the mirror ${mirror}: serve this directory there`;
+  return `note: its installers download from ${base} and record GitHub as the source; for a mirror-only app render them with release.mjs --mirror URL`;
+}
+
 async function run(argv: string[], host: MirrorHost, log: (line: string) => void): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -75,6 +86,8 @@ async function run(argv: string[], host: MirrorHost, log: (line: string) => void
         log,
         keys,
       );
+  const note = dir ? installerNote(dir, app) : undefined;
+  if (note) log(note);
   log(
     `${stats.releases} releases; ${stats.copied} assets copied, ${stats.unchanged} unchanged, ${stats.unverified} without a published checksum; ` +
       `${stats.linked} hard-linked to the same file of another release`,

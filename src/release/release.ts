@@ -5,10 +5,12 @@
 // --binaries DIR holds <target>/<files>: every regular file there is one of the app's executables.
 // --updater DIR holds <target>/upkeep (upkeep.exe for Windows targets), or another updater (render.ts).
 // --sign-key FILE signs sha256.sum and the installers (sign-release.ts); --public-key pins keys in them.
+// --mirror URL renders installers for a static mirror instead of GitHub (core/mirror.ts: the layout).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checksumLine, sha256Hex } from "../core/checksum.js";
+import { mirrorDownloadBase } from "../core/mirror.js";
 import { strictVersion } from "../core/version.js";
 import { packUpdater, tar, xz, zip } from "./archive.js";
 import { ROOT, upkeepVersion } from "./checkout.js";
@@ -18,15 +20,18 @@ import { loadPublicKeys, loadSigningKey, SigningError, signFiles, signingPlan } 
 import { isWindowsTarget, KNOWN_TARGETS, updaterFileName } from "./targets.js";
 
 export const USAGE = `Usage: node scripts/release.mjs --app NAME --version V --repo OWNER/NAME --binaries DIR --updater DIR --out DIR
-       [--base-url URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]
+       [--base-url URL | --mirror URL] [--install-path CARGO_HOME|~/dir|$VAR/dir] [--alias BIN=ALIAS]... [--tag TAG]
        [--sign-key FILE] [--public-key KEY|FILE]...
+--mirror URL: the installers download from the static mirror whose releases.json is at URL (URL/<tag>/<asset>)
+  and record it as the receipt's source, so <app>-update updates from it; --repo is then optional.
+  Add the release to the mirror directory with: node scripts/mirror.mjs --out DIR --app NAME --from-release OUT
 --sign-key FILE: a minisign secret key (minisign -G, or scripts/keygen.mjs); its password from ${PASSWORD_VARIABLE}.
   Writes sha256.sum.minisig and <app>-installer.{sh,ps1}.minisig, and the installers pin its public key.
 --public-key KEY|FILE: the keys the installers pin instead (repeatable; rotation: the old and the new key).`;
 
 /** The options of scripts/release.mjs, named as on its command line (`--alias` repeats). */
 export type ReleaseOptions = {
-  [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "install-path" | "tag"]?: string | undefined;
+  [key in "app" | "version" | "repo" | "binaries" | "updater" | "out" | "base-url" | "mirror" | "install-path" | "tag"]?: string | undefined;
 } & {
   alias?: string[] | undefined;
   /** `--public-key`: key lines or `.pub` files the installers pin (default: the signing key's). */
@@ -51,6 +56,8 @@ export interface ReleasePlan {
   repo: string;
   tag: string;
   baseUrl: string;
+  /** `--mirror`: the directory URL holding the mirror's releases.json, recorded in the receipt; "" for GitHub. */
+  mirrorUrl: string;
   installPath: string;
   aliases: [bin: string, alias: string][];
   binaries: string;
@@ -65,17 +72,20 @@ const fail = (message: string): never => {
   throw new ReleaseError(message);
 };
 
-const REQUIRED = ["app", "version", "repo", "binaries", "updater", "out"] as const;
+const REQUIRED = ["app", "version", "binaries", "updater", "out"] as const;
 
 /** Checks the options and fills defaults; throws ReleaseError with a message for people. */
 export function validate(o: ReleaseOptions): ReleasePlan {
-  const given = {} as Record<(typeof REQUIRED)[number], string>;
+  const given = {} as Record<(typeof REQUIRED)[number] | "repo", string>;
   for (const key of REQUIRED) given[key] = o[key] || fail(`--${key} is required\n${USAGE}`);
+  // A mirror-only release names no GitHub repository.
+  const mirror = o.mirror;
+  given.repo = o.repo || (mirror !== undefined ? "" : fail(`--repo is required (or --mirror URL for a release without GitHub)\n${USAGE}`));
   const { app, version } = given;
   // The app name becomes shell and PowerShell variable names (<APP>_INSTALL_DIR), so keep it plain.
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(app)) fail(`--app "${app}" must start with a letter and hold only letters, digits, '-' and '_'`);
   if (strictVersion(version) === undefined) fail(`--version "${version}" is not a semantic version such as 1.2.3 (no leading v)`);
-  const repo = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(given.repo) ?? fail(`--repo "${given.repo}" must look like OWNER/NAME`);
+  const repo = given.repo === "" ? [] : (/^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(given.repo) ?? fail(`--repo "${given.repo}" must look like OWNER/NAME`));
   const [, owner = "", name = ""] = repo;
   const tag = o.tag ?? `v${version}`;
   if (!/^[A-Za-z0-9_./+-]+$/.test(tag)) fail(`--tag "${tag}" has characters a release tag cannot have`);
@@ -86,6 +96,16 @@ export function validate(o: ReleaseOptions): ReleasePlan {
     if (!/^https?:$/.test(new URL(base).protocol) || /['"\s\\`$]/.test(base)) fail(`--base-url "${base}" must be a plain http(s) URL`);
     baseUrl = base.replace(/\/+$/, "");
   }
+  let mirrorUrl = "";
+  if (mirror !== undefined) {
+    if (base !== undefined) fail("--mirror and --base-url both say where the installers download from; give one");
+    if (!URL.canParse(mirror) || !/^https?:$/.test(new URL(mirror).protocol) || /['"\s\\`$]/.test(mirror)) {
+      fail(`--mirror "${mirror}" must be a plain http(s) URL: the directory that will hold the mirror's releases.json`);
+    }
+    if (/\/releases\.json$/.test(new URL(mirror).pathname)) fail(`--mirror "${mirror}" must be the directory holding releases.json, not the file`);
+    mirrorUrl = mirror.replace(/\/+$/, "");
+    baseUrl = mirrorDownloadBase(mirrorUrl, tag);
+  }
   const installPath = o["install-path"] ?? "CARGO_HOME";
   if (!/^(CARGO_HOME|~\/[A-Za-z0-9_./-]+|\$[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z0-9_./-]+)?)$/.test(installPath)) {
     fail(`--install-path "${installPath}" must be CARGO_HOME, ~/dir or $VAR/dir`);
@@ -95,7 +115,7 @@ export function validate(o: ReleaseOptions): ReleasePlan {
     const [, bin = "", alias = ""] = /^([A-Za-z0-9_.-]+)=([A-Za-z0-9_.-]+)$/.exec(a) ?? fail(`--alias "${a}" must look like BIN=ALIAS`);
     aliases.push([bin, alias]);
   }
-  return { app, version, owner, repo: name, tag, baseUrl, installPath, aliases, binaries: given.binaries, updater: given.updater, out: given.out };
+  return { app, version, owner, repo: name, tag, baseUrl, mirrorUrl, installPath, aliases, binaries: given.binaries, updater: given.updater, out: given.out };
 }
 
 /** Builds the release directory; returns the list of files written. */
@@ -211,6 +231,7 @@ export async function main(argv: string[], host: ReleaseHost = {}): Promise<numb
         updater: { type: "string" },
         out: { type: "string" },
         "base-url": { type: "string" },
+        mirror: { type: "string" },
         "install-path": { type: "string" },
         alias: { type: "string", multiple: true },
         tag: { type: "string" },
@@ -233,6 +254,9 @@ export async function main(argv: string[], host: ReleaseHost = {}): Promise<numb
     const note = (line: string): void => void process.stderr.write(`release: ${line}\n`);
     const files = release({ ...values, mtime: archiveTime(host), signPassword: host.signPassword, note });
     process.stderr.write(`release: wrote ${files.length} files to ${values.out}\n`);
+    if (values.mirror !== undefined) {
+      note(`next: node scripts/mirror.mjs --out <mirror dir> --app ${values.app} --from-release ${values.out}, then serve <mirror dir> at ${values.mirror}`);
+    }
     for (const f of files) process.stdout.write(`${f}\n`);
     return 0;
   } catch (error) {

@@ -42,6 +42,8 @@ export interface RenderData {
   owner: string;
   repo: string;
   baseUrl: string;
+  /** The mirror (the directory URL of its releases.json) the receipt records as the source; "" or absent: GitHub. */
+  mirrorUrl?: string | undefined;
   installPath: string;
   upkeepVersion: string;
   aliases: [bin: string, alias: string][];
@@ -73,6 +75,7 @@ export function renderInstaller(template: string, kind: "sh" | "ps1", d: RenderD
     REPO: d.repo,
     ENV_PREFIX: appEnvPrefix(d.app),
     BASE_URL: d.baseUrl,
+    MIRROR_URL: d.mirrorUrl ?? "",
     INSTALL_PATH: d.installPath,
     UPKEEP_VERSION: d.upkeepVersion,
     ARTIFACTS: artifacts,

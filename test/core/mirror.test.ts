@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIRROR_SCHEMA, mirrorAssetPath, mirrorIndexProblem, mirrorIndexUrls, parseMirrorIndex } from "../../src/core/mirror.js";
+import { MIRROR_SCHEMA, mirrorAssetPath, mirrorDownloadBase, mirrorIndexProblem, mirrorIndexUrls, parseMirrorIndex } from "../../src/core/mirror.js";
 
 const H = "a".repeat(64);
 const index = (o: Record<string, unknown> = {}) =>
@@ -110,4 +110,26 @@ describe("mirrorAssetPath", () => {
       "https://m.example/axo/v1.0.0/a%20b%23.sh",
     );
   });
+});
+
+describe("mirrorDownloadBase: where a mirror-rendered installer downloads from", () => {
+  const rows: [mirror: string, tag: string, base: string][] = [
+    ["http://127.0.0.1:8080/axo", "v2.0.0", "http://127.0.0.1:8080/axo/v2.0.0"],
+    ["https://m.example/axo/", "v2.0.0", "https://m.example/axo/v2.0.0"],
+    ["https://m.example/axo//", "axolotlsay/1.0.0+b", "https://m.example/axo/axolotlsay_1.0.0%2Bb"],
+  ];
+  for (const [mirror, tag, base] of rows) {
+    it(`${mirror} + ${tag} → ${base}, the directory the index's paths name`, () => {
+      expect(mirrorDownloadBase(mirror, tag)).toBe(base);
+      // The reader resolves the index's path to the same URL: one layout for installers and updater.
+      const name = "axolotlsay-x86_64-unknown-linux-gnu.tar.xz";
+      const text = JSON.stringify({
+        schema: MIRROR_SCHEMA,
+        app: "axolotlsay",
+        releases: [{ tag, version: "1.0.0", prerelease: false, assets: [{ name, path: mirrorAssetPath(tag, name).path, size: 1, sha256: H }] }],
+      });
+      const index = new URL("releases.json", `${mirror.replace(/\/+$/, "")}/`).href;
+      expect(parseMirrorIndex(text, index, "axolotlsay")[0]?.assets[0]?.downloadUrl).toBe(`${base}/${name}`);
+    });
+  }
 });

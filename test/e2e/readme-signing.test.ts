@@ -6,43 +6,11 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
+import { type Command, readmeCommands } from "../helpers/readme.js";
 import { runProcess as run } from "../helpers/run.js";
 import { EXE, makeWorld } from "../helpers/world.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-/** One command of the README block: its leading VAR='value' assignments and its words. */
-interface Command {
-  env: Record<string, string>;
-  argv: string[];
-}
-
-/** The commands of the sh block under `heading`: continuation lines joined, comments dropped, quotes as sh reads them. */
-function readmeCommands(readme: string, heading: string): Command[] {
-  const start = readme.indexOf(heading);
-  if (start < 0) throw new Error(`README has no "${heading}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(start))?.[1] ?? "";
-  const lines = block.replace(/\\\n\s*/g, " ").split("\n");
-  return lines
-    .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"))
-    .map((line) => {
-      const words = [...line.matchAll(/'([^']*)'|([^\s']+)/g)].reduce<string[]>((acc, m, i, all) => {
-        // A word like VAR='a b' is one word: glue a quoted part to the unquoted part right before it.
-        const prev = all[i - 1];
-        const glued = prev && m.index === (prev.index ?? 0) + prev[0].length;
-        const text = m[1] ?? m[2] ?? "";
-        if (glued) acc[acc.length - 1] += text;
-        else acc.push(text);
-        return acc;
-      }, []);
-      const env: Record<string, string> = {};
-      while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
-        const [name = "", ...value] = (words.shift() as string).split("=");
-        env[name] = value.join("=");
-      }
-      return { env, argv: words };
-    });
-}
 
 describe("README: signing your releases, step by step", () => {
   it("keygen → release --sign-key → install → an unsigned 2.0.0 is refused, a signed one installs", async () => {

@@ -45,6 +45,8 @@ export interface MakeReleaseOptions {
   installPath?: string;
   aliases?: string[];
   baseUrl?: string;
+  /** `--mirror`: the directory URL of the mirror's releases.json the installers download from and record. */
+  mirror?: string;
   /** Updater body per target; default {@link fakeUpkeep} of the release's version. */
   updater?: (target: string) => Buffer | string;
   /** An unencrypted minisign secret key file (its path) that signs the release (`--sign-key`). */
@@ -77,6 +79,7 @@ export function makeRelease(o: MakeReleaseOptions): string {
     ...(o.installPath ? { "install-path": o.installPath } : {}),
     ...(o.aliases ? { alias: o.aliases } : {}),
     ...(o.baseUrl ? { "base-url": o.baseUrl } : {}),
+    ...(o.mirror ? { mirror: o.mirror } : {}),
     ...(o.signKey ? { "sign-key": o.signKey } : {}),
     ...(o.publicKeys ? { "public-key": o.publicKeys } : {}),
   });

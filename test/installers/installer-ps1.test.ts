@@ -166,6 +166,26 @@ describe("installer.ps1", () => {
     expect(fn.text).toMatch(/WriteAllText\(\$tmp[\s\S]*Move-Item -Force -LiteralPath \$tmp/);
   });
 
+  it("rendered with --mirror: downloads from the mirror's <tag> directory whatever the GitHub variables say, and records the mirror as the source", () => {
+    const out = makeRelease({ version: "2.1.0", targets: ["x86_64-pc-windows-msvc"], mirror: "https://m.example/axo" });
+    const { nodes, errors } = parse(readFileSync(path.join(out, "axolotlsay-installer.ps1"), "utf8"));
+    expect(errors).toEqual([]);
+    const assigned = (name: string) => nodes.filter((n) => n.type === "assignment_expression" && n.text.startsWith(`${name} `)).map((n) => n.text);
+    expect(assigned("$MirrorUrl")).toEqual(["$MirrorUrl = 'https://m.example/axo'"]);
+    expect(assigned("$DefaultBaseUrl")).toEqual(["$DefaultBaseUrl = 'https://m.example/axo/v2.1.0'"]);
+    // Get-BaseUrls: after the download-URL override, a mirror release returns its own base before any GitHub variable is used.
+    const bases = fn("Get-BaseUrls");
+    expect(bases.indexOf("if ($MirrorUrl -ne '')")).toBeGreaterThan(bases.indexOf("DOWNLOAD_URL"));
+    expect(bases.indexOf("if ($MirrorUrl -ne '')")).toBeLessThan(bases.indexOf("if ($ghe -ne '')"));
+    expect(bases).toMatch(/if \(\$MirrorUrl -ne ''\) \{\s*return @\(\$DefaultBaseUrl\)/);
+    // Write-Receipt replaces the GitHub source with the mirror's, keeping its place among cargo-dist's keys.
+    const write = nodes.find((n) => n.type === "function_statement" && n.text.startsWith("function Write-Receipt"))!;
+    const swap = write.descendantsOfType("if_statement").filter((n) => n?.text.includes("release_type = 'mirror'"));
+    expect(swap.map((n) => n!.text.replace(/\s+/g, " "))).toEqual([
+      "if ($MirrorUrl -ne '') { $receipt.source = [ordered]@{ release_type = 'mirror'; url = $MirrorUrl } }",
+    ]);
+  });
+
   it("rendered with keys, $PublicKeys is those key lines in order (one space-separated literal, split); without keys, empty", () => {
     const [a, b] = [testKeyPair(), testKeyPair()];
     for (const keys of [[b.publicKeyLine, a.publicKeyLine], [a.publicKeyLine], []]) {

@@ -45,6 +45,28 @@ describe("classify: transport failures → codes with the host and the next step
   });
 });
 
+describe("classify: a GitHub host that cannot be reached points at a mirror", () => {
+  const refused = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  const rows: [url: string, names: boolean][] = [
+    ["https://api.github.com/repos/o/r/releases/latest", true],
+    ["https://github.com/o/r/releases/download/v1/a.sh", true],
+    ["https://objects.githubusercontent.com/x", true],
+    ["http://127.0.0.1:9/repos/o/r/releases?per_page=100", true],
+    ["https://ghe.example/api/v3/repos/o/r/releases/latest", true],
+    ["https://mirror.example/axolotlsay/releases.json", false],
+    ["https://notgithub.com/o/r/releases", false],
+  ];
+  for (const [url, names] of rows) {
+    it(`${url}: ${names ? "names" : "does not name"} --source / UPKEEP_SOURCE`, () => {
+      const e = classify(refused(), url, 1000, []);
+      expect(e.code).toBe("NETWORK");
+      expect(e.hint).toMatch(/HTTPS_PROXY/);
+      if (names) expect(e.hint).toContain("--source URL, or set <APP>_UPKEEP_SOURCE or UPKEEP_SOURCE");
+      else expect(e.hint).not.toMatch(/--source|UPKEEP_SOURCE/);
+    });
+  }
+});
+
 describe("proxySecrets", () => {
   it("the passwords of both proxies, as written and decoded; nothing for other values", () => {
     expect(proxySecrets({ http: "http://u:p%40ss@proxy:3128", https: "http://v:other@proxy:3128", noProxy: "" })).toEqual(["p%40ss", "p@ss", "other", "other"]);

@@ -31,3 +31,27 @@ describe("mirror main, end to end in this process", () => {
     }
   });
 });
+
+describe("mirror main --from-release: where the release's installers download from", () => {
+  it("says a --mirror release's installers use this mirror, and warns that a GitHub-rendered one's do not", async () => {
+    const { makeRelease } = await import("../helpers/installers.js");
+    const { tmpDir } = await import("../helpers/fake-app.js");
+    const rows: [mirror: string | undefined, line: string][] = [
+      [
+        "https://m.example/axo",
+        "its installers download from https://m.example/axo/v1.0.0 and record the mirror https://m.example/axo: serve this directory there",
+      ],
+      [undefined, "note: its installers download from https://github.com/axodotdev/axolotlsay/releases/download/v1.0.0 and record GitHub as the source"],
+    ];
+    for (const [mirror, line] of rows) {
+      const dir = makeRelease({ version: "1.0.0", ...(mirror ? { mirror } : {}) });
+      const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+      try {
+        expect(await main(["--out", tmpDir(), "--app", "axolotlsay", "--from-release", dir], {})).toBe(0);
+        expect(err.mock.calls.map(([t]) => String(t)).join("")).toContain(`mirror: ${line}`);
+      } finally {
+        err.mockRestore();
+      }
+    }
+  });
+});

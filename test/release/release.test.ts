@@ -18,6 +18,7 @@ describe("validate", () => {
       repo: "axolotlsay",
       tag: "v1.2.3",
       baseUrl: "https://github.com/axodotdev/axolotlsay/releases/download/v1.2.3",
+      mirrorUrl: "",
       installPath: "CARGO_HOME",
       aliases: [],
     });
@@ -26,6 +27,33 @@ describe("validate", () => {
       aliases: [["axolotlsay", "axo"]],
       tag: "axolotlsay/1.2.3",
     });
+  });
+
+  it("--mirror URL: downloads from the mirror's <tag> directory (core's layout), records the mirror, needs no --repo", () => {
+    const { repo: _, ...noRepo } = base;
+    expect(validate({ ...noRepo, mirror: "http://127.0.0.1:8080/m/axolotlsay/" })).toMatchObject({
+      owner: "",
+      repo: "",
+      baseUrl: "http://127.0.0.1:8080/m/axolotlsay/v1.2.3",
+      mirrorUrl: "http://127.0.0.1:8080/m/axolotlsay",
+    });
+    expect(validate({ ...base, mirror: "https://m.example/a", tag: "axolotlsay/1.2.3" })).toMatchObject({
+      owner: "axodotdev",
+      baseUrl: "https://m.example/a/axolotlsay_1.2.3",
+      mirrorUrl: "https://m.example/a",
+    });
+    expect(() => validate(noRepo)).toThrow("--repo is required (or --mirror URL");
+  });
+
+  it("--mirror refuses a URL that cannot be the mirror's directory, and --base-url beside it", () => {
+    const rows: [mirror: string, message: string][] = [
+      ["ftp://m.example/a", "must be a plain http(s) URL"],
+      ["https://m.example/$(id)", "must be a plain http(s) URL"],
+      ["m.example/a", "must be a plain http(s) URL"],
+      ["https://m.example/a/releases.json", "the directory holding releases.json, not the file"],
+    ];
+    for (const [mirror, message] of rows) expect(() => validate({ ...base, mirror }), mirror).toThrow(message);
+    expect(() => validate({ ...base, mirror: "https://m.example/a", "base-url": "https://m.example/a/v1.2.3" })).toThrow("give one");
   });
 
   it("takes exactly the versions the updater reads (core/version.ts)", () => {

@@ -72,6 +72,17 @@ describe("renderInstaller", () => {
     }
   });
 
+  it("fills MIRROR_URL with the mirror the receipt records, empty for GitHub, for both installers", () => {
+    const rows: ["sh" | "ps1", string | undefined, string][] = [
+      ["sh", "https://m.example/axo", "M='https://m.example/axo'"],
+      ["ps1", "https://m.example/axo", "M='https://m.example/axo'"],
+      ["sh", undefined, "M=''"],
+      ["ps1", "", "M=''"],
+    ];
+    for (const [kind, mirrorUrl, expected] of rows)
+      expect(renderInstaller("M='@@MIRROR_URL@@'", kind, data({ mirrorUrl })), `${kind} ${mirrorUrl}`).toBe(expected);
+  });
+
   it("refuses a key that is not one base64 word: the installers split the list on spaces", () => {
     const good = testKeyPair().publicKeyLine;
     for (const bad of [`${good} x`, `${good}'`, "$(id)", "k'$(id)'", `"${good}"`, `${good}\n`, "a\nb", ""]) {

@@ -1,0 +1,35 @@
+// The README's recipes as commands, so an e2e test runs a block exactly as written (readme-signing,
+// readme-mirror): the first sh block under a heading, split the way sh would read it.
+
+/** One command of a README block: its leading VAR='value' assignments and its words. */
+export interface Command {
+  env: Record<string, string>;
+  argv: string[];
+}
+
+/** The commands of the sh block under `heading`: continuation lines joined, comments dropped, quotes as sh reads them. */
+export function readmeCommands(readme: string, heading: string): Command[] {
+  const start = readme.indexOf(heading);
+  if (start < 0) throw new Error(`README has no "${heading}"`);
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(start))?.[1] ?? "";
+  const lines = block.replace(/\\\n\s*/g, " ").split("\n");
+  return lines
+    .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"))
+    .map((line) => {
+      const words = [...line.matchAll(/'([^']*)'|([^\s']+)/g)].reduce<string[]>((acc, m, i, all) => {
+        // A word like VAR='a b' is one word: glue a quoted part to the unquoted part right before it.
+        const prev = all[i - 1];
+        const glued = prev && m.index === (prev.index ?? 0) + prev[0].length;
+        const text = m[1] ?? m[2] ?? "";
+        if (glued) acc[acc.length - 1] += text;
+        else acc.push(text);
+        return acc;
+      }, []);
+      const env: Record<string, string> = {};
+      while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+        const [name = "", ...value] = (words.shift() as string).split("=");
+        env[name] = value.join("=");
+      }
+      return { env, argv: words };
+    });
+}
