@@ -2,7 +2,7 @@
 // each with its own throw-away HOME, updating through the built executable from the fake GitHub on
 // loopback. Ansible runs are slow (seconds each), so one run covers several hosts where it can.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -66,6 +66,9 @@ function messages(out: string, host: string): string[] {
 
 describe.skipIf(!ansible)(`examples/ansible${skip}`, () => {
   it("the README's command with the shipped inventory.ini: check mode changes nothing; then changed; then ok", async () => {
+    const readme = readFileSync(path.join(example, "README.md"), "utf8");
+    expect(readme).toContain(`ansible-playbook ${README_COMMAND.slice(0, -1).join(" ")} '${README_COMMAND.at(-1)}'\n`);
+    expect(readme).toContain(`ansible-playbook ${README_COMMAND.slice(0, -1).join(" ")} '${README_COMMAND.at(-1)}' --check\n`);
     const h = await installedHost();
     const vars = path.join(h.home, "vars.json");
     writeFileSync(vars, JSON.stringify(h.vars));
