@@ -9,14 +9,15 @@ import { startFakeGithub, type FakeGithub } from "../helpers/fake-github.js";
 
 const LINE = "A new version of axolotlsay is available: 1.0.0 → 2.0.0. Run axolotlsay-update to update.";
 
-// A world and a stream that records what was written to it.
+// A world and a stream that records what was written to it. The deadline is generous (the default 1 s
+// is the e2e bound's business): a loaded machine must not turn a check into a "deadline".
 async function world(isTTY = true) {
   const gh: FakeGithub = await startFakeGithub({ releases: [fakeRelease("2.0.0"), fakeRelease("1.0.0")] });
   const app = installedApp();
   const written: string[] = [];
   const env = { ...app.env, AXOLOTLSAY_INSTALLER_GHE_BASE_URL: gh.gheBase };
   const stream = { isTTY, write: (text: string) => written.push(text) };
-  const call = (o: Partial<NotifyOptions> = {}) => notifyIfOutdated({ app: "axolotlsay", env, stream, ...o });
+  const call = (o: Partial<NotifyOptions> = {}) => notifyIfOutdated({ app: "axolotlsay", env, stream, deadlineMs: 20_000, ...o });
   const cache = path.join(app.home, ".cache", "upkeep", "notify");
   return { gh, app, env, written, call, cache, requests: () => gh.apiRequests(/\/releases\/latest$/).length };
 }
