@@ -7,6 +7,7 @@ import { DISABLED_VAR } from "./core/disabled.js";
 import { appEnvVar } from "./core/env-name.js";
 import { DEFAULT_API_BASE, githubApiBase, githubBaseVars } from "./core/github.js";
 import { mirrorSourceProblem } from "./core/mirror.js";
+import type { NoticeVars } from "./core/notice.js";
 import { parsePublicKeys, type PublicKey } from "./core/minisign.js";
 import { trustFilePath, userCacheDir } from "./core/paths.js";
 import { receiptCandidates, receiptRoots, type ReceiptVars } from "./core/receipt-paths.js";
@@ -370,6 +371,17 @@ export function frontDoorEnv(host: Pick<Host, "env" | "platform" | "home" | "cwd
 /** AXOUPDATER_APP_NAME is set (even empty): under its own name upkeep is then that app's updater. */
 export function appNameOverridden(env: Env): boolean {
   return env.AXOUPDATER_APP_NAME !== undefined;
+}
+
+/** The variables that silence the update notice: `CI`, `NO_UPDATE_NOTIFIER`, `<APP>_NO_UPDATE_CHECK` (set: not empty). */
+export function noticeVars(app: string, env: Env): NoticeVars {
+  const name = appEnvVar(app, "NO_UPDATE_CHECK");
+  return { ci: Boolean(env.CI), noUpdateNotifier: Boolean(env.NO_UPDATE_NOTIFIER), appOptOut: { name, set: Boolean(env[name]) } };
+}
+
+/** Where the update notice writes by default: the process's stderr (a terminal or not). */
+export function defaultNoticeStream(): { write(text: string): unknown; isTTY?: boolean } {
+  return process.stderr;
 }
 
 /** The secrets of the real process's environment, for the entry point's last-resort crash message. */

@@ -1,4 +1,5 @@
 export { checkForUpdate, loadReceipt, update } from "./update/index.js";
+export { notifyIfOutdated, type NoticeStream, type NotifyOptions, type NotifyResult } from "./update/notify.js";
 export { UpdaterError, ERROR_CODES, WARNING_CODES, exitCodeFor, type ErrorCode, type UpdaterErrorOptions, type WarningCode } from "./errors.js";
 export type { Env, ProgressEvent, UpdaterOptions, UpdaterHooks } from "./config.js";
 export type {

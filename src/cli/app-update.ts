@@ -2,6 +2,7 @@ import { appFromHost, checkWorkingDir, frontDoorEnv, resolveConfig, secretsToRed
 import { redact } from "../core/redact.js";
 import type { CliArgs } from "./args.js";
 import { jitter } from "./jitter.js";
+import { runNotify } from "./notify.js";
 import type { Output } from "./output.js";
 import { createSpinner, verboseHooks } from "./progress.js";
 import { emptyOutcome, failOutcome, succeeded, writeAppOutcome, type Outcome } from "./report.js";
@@ -12,6 +13,7 @@ import { emptyOutcome, failOutcome, succeeded, writeAppOutcome, type Outcome } f
  * `--json` document.
  */
 export async function runAppUpdate(host: Host, out: Output, args: CliArgs): Promise<number> {
+  if (args.notify) return runNotify(host, out, args);
   const fromEnv = frontDoorEnv(host);
   const color = host.stderrIsTTY && !fromEnv.noColor;
   const outcome: Outcome = emptyOutcome(null);

@@ -37,6 +37,12 @@ export const FLAGS: readonly Flag[] = [
   { name: "version", value: "VERSION", app: true, commands: SELECT, help: "Install this version instead of the latest (downgrades allowed)" },
   { name: "prerelease", app: true, commands: SELECT, help: "Allow prereleases when looking for the latest release" },
   { name: "check", app: true, commands: [], help: "Only check: exit 100 if an update is available, 0 if not" },
+  {
+    name: "notify",
+    app: true,
+    commands: [],
+    help: "For apps at start-up: one line on stderr when a newer version is out, at most daily; exits 0",
+  },
   { name: "dry-run", app: true, commands: ["update"], help: "Show what would be installed; download and change nothing" },
   { name: "force", app: true, commands: SELECT, help: "Reinstall even when already up to date" },
   { name: "all", app: false, commands: ALL, help: "Every app found by `upkeep list` (the default when no APP is named)" },
@@ -84,7 +90,12 @@ export interface CommonArgs {
 /** Everything the `<app>-update` command line asked for. */
 export interface CliArgs extends CommonArgs {
   check: boolean;
+  /** `--notify`: the update notice for an app's start-up, nothing else. */
+  notify: boolean;
 }
+
+/** The flags `--notify` may be given with (the rest choose or do what a notice never does). */
+const WITH_NOTIFY = new Set(["notify", "token", "source"]);
 
 /** Everything the `upkeep` command line asked for (`command` is undefined only with --help or -V). */
 export interface MachineArgs extends CommonArgs {
@@ -108,13 +119,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = tokenize(argv, "app");
   const extra = positionals[0] === "update" ? positionals.slice(1) : positionals;
   const head = { help: values.help === true, updaterVersion: values["updater-version"] === true };
-  if (head.help || head.updaterVersion) return { ...head, ...defaults(), check: false };
+  if (head.help || head.updaterVersion) return { ...head, ...defaults(), check: false, notify: false };
   if (extra.length > 0) throw usage("app", `unexpected argument '${extra[0]}'`);
   if (values.version === true) {
     throw usage("app", "--version needs a value: the version to install, such as 1.2.3", "To print upkeep's own version, use -V (--updater-version).");
   }
   if (values.check && values["dry-run"]) throw usage("app", "--check and --dry-run cannot be used together");
-  return { ...common(values, "app"), check: values.check === true };
+  const other = values.notify ? Object.keys(values).find((name) => !WITH_NOTIFY.has(name)) : undefined;
+  if (other !== undefined) throw usage("app", `--notify cannot be used with --${other} (it takes only --token and --source)`);
+  return { ...common(values, "app"), check: values.check === true, notify: values.notify === true };
 }
 
 /** Parses the arguments of `upkeep <command> [--all | APP…] [OPTIONS]`. */

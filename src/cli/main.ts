@@ -68,9 +68,15 @@ async function main(): Promise<number> {
     }
   }
   const { runParsed } = await import("./index.js");
+  exitAtOnce = first.door === "app" && first.args.notify;
   return runParsed({ ...host, signal }, out, first);
 }
 
+// `--notify` runs while an app waits for it: once answered, nothing still under way (an aborted request
+// closing, a record being written) may hold the process. stderr is synchronous on terminals and pipes.
+let exitAtOnce = false;
+
 main().then((code) => {
   process.exitCode = code;
+  if (exitAtOnce) process.exit(code);
 }, crash);

@@ -19,6 +19,9 @@ describe("parseCliArgs", () => {
     [["--timeout", "2.5"], { timeoutSeconds: 2.5 }],
     [["-V"], { updaterVersion: true }],
     [["-h"], { help: true }],
+    [[], { notify: false }],
+    [["--notify"], { notify: true, check: false }],
+    [["--notify", "--token", "t", "--source", "https://m.example/axolotlsay"], { notify: true, token: "t" }],
   ];
   for (const [argv, want] of ok) it(JSON.stringify(argv), () => expect(parseCliArgs(argv)).toMatchObject(want));
 
@@ -50,6 +53,10 @@ describe("parseCliArgs", () => {
     [["--check", "--dry-run"], "cannot be used together"],
     [["-q", "-v"], "cannot be used together"],
     [["--tag", " "], "--tag"],
+    [["--notify", "--check"], "--notify cannot be used with --check"],
+    [["--notify", "--json"], "--notify cannot be used with --json"],
+    [["--notify", "--timeout", "5"], "--notify cannot be used with --timeout"],
+    [["--notify=1"], "--notify takes no value"],
   ];
   for (const [argv, message] of bad) {
     it(`${JSON.stringify(argv)} → USAGE`, () => {
