@@ -379,6 +379,20 @@ export function noticeVars(app: string, env: Env): NoticeVars {
   return { ci: Boolean(env.CI), noUpdateNotifier: Boolean(env.NO_UPDATE_NOTIFIER), appOptOut: { name, set: Boolean(env[name]) } };
 }
 
+/** The `--notify` run's default budget, from the process's start (the issue's bound: at most 1.5 s). */
+export const NOTIFY_DEADLINE_MS = 1500;
+
+/**
+ * The `--notify` run's budget in milliseconds: `UPKEEP_NOTIFY_DEADLINE_MS` (1 to 60000) for an app that
+ * can wait longer or less, else {@link NOTIFY_DEADLINE_MS}. A value that is not such a number is ignored:
+ * the notice never fails the app that spawned it.
+ */
+export function notifyDeadlineMs(env: Env): number {
+  const raw = env.UPKEEP_NOTIFY_DEADLINE_MS?.trim() ?? "";
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  return n >= 1 && n <= 60_000 ? n : NOTIFY_DEADLINE_MS;
+}
+
 /** Where the update notice writes by default: the process's stderr (a terminal or not). */
 export function defaultNoticeStream(): { write(text: string): unknown; isTTY?: boolean } {
   return process.stderr;

@@ -7,6 +7,8 @@ import {
   checkSharedSettings,
   checkWorkingDir,
   frontDoorEnv,
+  NOTIFY_DEADLINE_MS,
+  notifyDeadlineMs,
   pickKeys,
   pickToken,
   processSecrets,
@@ -475,5 +477,26 @@ describe("a mirror chosen for the run: the GitHub base variables are not judged"
     });
     expect([r.code, r.json?.error.code]).toEqual([2, "USAGE"]);
     expect(gh.log).toEqual([]);
+  });
+});
+
+describe("notifyDeadlineMs", () => {
+  it.each([
+    [undefined, NOTIFY_DEADLINE_MS],
+    ["", NOTIFY_DEADLINE_MS],
+    ["250", 250],
+    [" 10000 ", 10000],
+    ["60000", 60000],
+    ["60001", NOTIFY_DEADLINE_MS],
+    ["0", NOTIFY_DEADLINE_MS],
+    ["1.5", NOTIFY_DEADLINE_MS],
+    ["-5", NOTIFY_DEADLINE_MS],
+    ["soon", NOTIFY_DEADLINE_MS],
+  ])("UPKEEP_NOTIFY_DEADLINE_MS=%j gives %i ms", (value, ms) => {
+    expect(notifyDeadlineMs(value === undefined ? {} : { UPKEEP_NOTIFY_DEADLINE_MS: value })).toBe(ms);
+  });
+
+  it("defaults to at most 1.5 s", () => {
+    expect(NOTIFY_DEADLINE_MS).toBeLessThanOrEqual(1500);
   });
 });

@@ -1,9 +1,6 @@
-import { appFromHost, type Host } from "../config.js";
+import { appFromHost, frontDoorEnv, notifyDeadlineMs, type Host } from "../config.js";
 import type { CliArgs } from "./args.js";
 import type { Output } from "./output.js";
-
-/** The whole `--notify` run's budget, counted from the process's start (the executable's start-up included). */
-export const NOTIFY_DEADLINE_MS = 1000;
 
 /**
  * `<app>-update --notify`, for an app to spawn at start-up: the library's notice with the host's
@@ -15,6 +12,8 @@ export async function runNotify(host: Host, out: Output, args: CliArgs): Promise
     const app = appFromHost(host.invokedAs, host.platform, host.env);
     // Loaded only now: the notice's code is not needed by any other run.
     const { notifyIfOutdated } = await import("../update/notify.js");
+    // The link's own path: a packager's `<app>-update.disabled` beside it keeps the notice silent.
+    const executablePath = await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, frontDoorEnv(host).path, host.platform);
     await notifyIfOutdated({
       app,
       env: host.env,
@@ -22,7 +21,9 @@ export async function runNotify(host: Host, out: Output, args: CliArgs): Promise
       cwd: host.cwd,
       cacheDir: host.cacheDir,
       // performance.now() is the time since this process started: the app waits for all of it.
-      deadlineMs: Math.max(1, Math.round(NOTIFY_DEADLINE_MS - performance.now())),
+      // The whole run's budget, counted from the process's start (the executable's start-up included).
+      deadlineMs: Math.max(1, Math.round(notifyDeadlineMs(host.env) - performance.now())),
+      ...(executablePath ? { executablePath } : {}),
       ...(args.token ? { token: args.token } : {}),
       ...(args.source ? { source: args.source } : {}),
       ...(host.signal ? { signal: host.signal } : {}),

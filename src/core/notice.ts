@@ -27,8 +27,7 @@ export function silenceReasons(input: SilenceInput): string[] {
   if (input.ci) reasons.push("CI is set");
   if (input.noUpdateNotifier) reasons.push("NO_UPDATE_NOTIFIER is set");
   if (input.appOptOut.set) reasons.push(`${input.appOptOut.name} is set`);
-  // DISABLED: updates turned off by the packager (UPKEEP_DISABLED, `<app>-update.disabled`): the caller
-  // fills `disabled` with the packager's message once that switch exists.
+  // Updates turned off by the packager (UPKEEP_DISABLED, `<app>-update.disabled`): its message.
   if (input.disabled !== undefined) reasons.push("updates are disabled");
   if (!input.terminal) reasons.push("stderr is not a terminal");
   return reasons;

@@ -5,6 +5,7 @@ import { isNewer, noticeLine, planNotice, silenceReasons } from "../core/notice.
 import { UpdaterError } from "../errors.js";
 import { noticeFiles, readNoticeState, writeNoticeFile, type CheckRecord } from "../io/notice-state.js";
 import type { Platform } from "../types.js";
+import { disabledSwitch } from "./disabled.js";
 import { checkForUpdate, loadReceipt } from "./index.js";
 
 /** Where the notice's line goes: anything with `write`; it is printed only when `isTTY` is true. */
@@ -35,6 +36,8 @@ export interface NotifyOptions {
   cacheDir?: string;
   /** Aborting it gives up at once, silently. */
   signal?: AbortSignal;
+  /** The `<app>-update` this runs as (the CLI passes its own path): a `<app>-update.disabled` beside it silences the notice. */
+  executablePath?: string;
 }
 
 /** What {@link notifyIfOutdated} did. */
@@ -111,13 +114,17 @@ async function notice(
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.executablePath !== undefined ? { executablePath: options.executablePath } : {}),
     timeoutSeconds: Math.min(3600, Math.max(0.1, deadlineMs / 1000)),
     attempts: 1,
     signal,
   };
   const config = resolveConfig(base);
   const stream = options.stream ?? defaultNoticeStream();
-  const reasons = silenceReasons({ ...noticeVars(config.app, config.env), terminal: stream.isTTY === true });
+  // The packager's switch (UPKEEP_DISABLED, `<app>-update.disabled` beside this updater); a switch beside
+  // the receipt's updater is found by the check itself, which refuses before any request.
+  const disabled = (await disabledSwitch(config))?.message;
+  const reasons = silenceReasons({ ...noticeVars(config.app, config.env), terminal: stream.isTTY === true, disabled });
   if (reasons.length) return { outcome: "silent", reason: reasons.join("; "), checked: false };
 
   const files = noticeFiles(config.cacheDir, config.app);

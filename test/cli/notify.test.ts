@@ -13,7 +13,9 @@ import { makeWorld, type World } from "../helpers/world.js";
 
 const SCRIPT = which("script");
 const LINE = "A new version of axolotlsay is available: 1.0.0 → 2.0.0. Run axolotlsay-update to update.";
-const DEADLINE_MS = 1000;
+// The default budget of a --notify run; every row but the stalled one gives it 10 s
+// (UPKEEP_NOTIFY_DEADLINE_MS), so a loaded machine cannot turn a due line into silence.
+const DEADLINE_MS = 1500;
 
 // A world with the real executable as axolotlsay-update and no canary secrets (nothing here is about them).
 async function world(): Promise<World> {
@@ -22,7 +24,7 @@ async function world(): Promise<World> {
 
 // The child's environment: the world's, plus `extra`, and never CI unless a row sets it.
 function envOf(w: World, extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { ...w.env, SHELL: "/bin/sh", ...extra };
+  const env: Record<string, string> = { ...w.env, SHELL: "/bin/sh", UPKEEP_NOTIFY_DEADLINE_MS: "10000", ...extra };
   if (!("CI" in extra)) delete env.CI;
   return env;
 }
@@ -115,6 +117,7 @@ describe.skipIf(!SCRIPT)(`<app>-update --notify on a terminal${SCRIPT ? "" : " (
     ["CI=1", { CI: "1" }],
     ["NO_UPDATE_NOTIFIER=1", { NO_UPDATE_NOTIFIER: "1" }],
     ["AXOLOTLSAY_NO_UPDATE_CHECK=1", { AXOLOTLSAY_NO_UPDATE_CHECK: "1" }],
+    ["UPKEEP_DISABLED (the packager's switch)", { UPKEEP_DISABLED: "installed by Nix" }],
   ];
   for (const [name, env] of silent) {
     it(`with ${name}: no request, no line, no file, exit 0`, async () => {
@@ -125,6 +128,15 @@ describe.skipIf(!SCRIPT)(`<app>-update --notify on a terminal${SCRIPT ? "" : " (
       expect(existsSync(path.join(w.cache, "notify"))).toBe(false);
     });
   }
+
+  it("a packager's axolotlsay-update.disabled beside the updater: no request, no line, exit 0", async () => {
+    const w = await world();
+    writeFileSync(path.join(path.dirname(w.updater), "axolotlsay-update.disabled"), "installed by Nix: update it with your system\n");
+    const r = await notify(w);
+    expect(r).toMatchObject({ code: 0, text: "" });
+    expect(w.gh.log).toHaveLength(0);
+    expect(existsSync(path.join(w.cache, "notify"))).toBe(false);
+  });
 
   it("a read-only cache directory: no request, no crash, no line, exit 0", async () => {
     const w = await world();
@@ -139,7 +151,8 @@ describe.skipIf(!SCRIPT)(`<app>-update --notify on a terminal${SCRIPT ? "" : " (
     const stalled = await stalledServer();
     // Warm the page cache for the 100 MB executable, so the bound measures the notice, not the first read from disk.
     await notify(w, { args: ["-V"], terminal: false });
-    const r = await notify(w, { env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: stalled.url } });
+    // The default budget: no UPKEEP_NOTIFY_DEADLINE_MS (empty is ignored).
+    const r = await notify(w, { env: { AXOLOTLSAY_INSTALLER_GHE_BASE_URL: stalled.url, UPKEEP_NOTIFY_DEADLINE_MS: "" } });
     expect(stalled.connections()).toBe(1);
     expect(r).toMatchObject({ code: 0, text: "" });
     expect(r.ms, `the run took ${Math.round(r.ms)} ms`).toBeLessThanOrEqual(DEADLINE_MS + 300);
