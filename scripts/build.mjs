@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds upkeep: the library (dist/lib: ESM + .d.ts) and single executables.
+// Builds upkeep: the library (dist/lib: ESM + .d.ts; dist/lib/cjs: CommonJS + .d.ts) and single executables.
 //
 //   node scripts/build.mjs                    this machine's executable: dist/upkeep
 //   node scripts/build.mjs --target <triple>  another target: dist/targets/<triple>/upkeep[.exe]

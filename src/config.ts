@@ -134,10 +134,11 @@ export interface UpdaterOptions {
   platform?: Platform;
   /** Working directory (for AXOUPDATER_CONFIG_WORKING_DIR); default the process's. */
   cwd?: string;
+  /** Callbacks for detail lines, the installer's output and progress. */
   hooks?: UpdaterHooks;
   /** Attempts per request on network errors, 5xx and 429 (default 3). */
   attempts?: number;
-  /** Where the per-app update locks live; default upkeep's user cache directory. */
+  /** upkeep's cache (update locks, journals, HTTP cache); default upkeep's user cache directory. */
   cacheDir?: string;
   /** A static mirror to use instead of the receipt's source (URL or directory). */
   source?: string;

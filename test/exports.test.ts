@@ -72,7 +72,33 @@ function unexportedReachable(entry: string, files: string[] = [entry]): string[]
   return [...missing].sort();
 }
 
+/** The exports of `entry` (by name) that carry no `/** *\/` documentation where they are declared. */
+function undocumentedExports(entry: string): string[] {
+  const program = ts.createProgram([entry], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(entry);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  if (!moduleSymbol) throw new Error(`${entry} is not a module`);
+  return checker
+    .getExportsOfModule(moduleSymbol)
+    .filter((s) => {
+      const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+      return ts.displayPartsToString(target.getDocumentationComment(checker)).trim() === "";
+    })
+    .map((s) => s.getName())
+    .sort();
+}
+
 describe("the library's exports", () => {
+  it("every export of src/index.ts has a doc comment", () => {
+    expect(undocumentedExports(path.join(root, "src/index.ts"))).toEqual([]);
+  }, 60_000);
+
   it("every named type reachable from an exported signature is exported from src/index.ts", () => {
     expect(unexportedReachable(path.join(root, "src/index.ts"))).toEqual([]);
   }, 60_000);
@@ -88,6 +114,7 @@ describe("the library's exports", () => {
         'import type { Hidden, Shown } from "./hidden.js";\nexport type { Shown };\nexport function make(o: { deep: Hidden[] }): Promise<Shown> { return Promise.resolve({ h: o.deep[0] as Hidden }); }\n',
       );
       expect(unexportedReachable(path.join(dir, "index.ts"))).toEqual(["Hidden"]);
+      expect(undocumentedExports(path.join(dir, "index.ts"))).toEqual(["Shown", "make"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

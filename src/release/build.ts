@@ -1,4 +1,5 @@
-// Builds upkeep (scripts/build.mjs): the library (dist/lib: ESM + .d.ts) and single executables.
+// Builds upkeep (scripts/build.mjs): the library (dist/lib: ESM + .d.ts, dist/lib/cjs: CommonJS + .d.ts)
+// and single executables.
 //
 //   node scripts/build.mjs                    this machine's executable: dist/upkeep
 //   node scripts/build.mjs --target <triple>  another target: dist/targets/<triple>/upkeep[.exe]
@@ -8,7 +9,7 @@
 // The host executable is also linked as dist/targets/<host triple>/upkeep, the layout
 // scripts/release.mjs takes as --updater.
 import { execFileSync } from "node:child_process";
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -53,6 +54,39 @@ export function releaseToolingIn(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((input) => input.replaceAll("\\", "/").startsWith("src/release/"));
 }
 
+/**
+ * The library's runtime dependencies (package.json `dependencies`): the CommonJS build leaves them as
+ * `require` calls, so each must be loadable by `require` on every Node `engines` allows (no require(esm)
+ * before Node 20.19); every other package the library reaches is inlined.
+ */
+export function runtimeDependencies(root: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {});
+}
+
+// dist/lib/cjs: the library as CommonJS for `require("upkeep")` (package.json "exports" → "require"),
+// a package.json saying so, and a copy of the declarations, which TypeScript then reads as CommonJS.
+async function buildCommonJs(esbuild: typeof import("esbuild"), root: string, entry: string, lib: string): Promise<void> {
+  const out = path.join(lib, "cjs");
+  rmSync(out, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    external: runtimeDependencies(root),
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile: path.join(out, "index.js"),
+    logLevel: "warning",
+  });
+  writeFileSync(path.join(out, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+  for (const file of readdirSync(lib, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".d.ts") || file.split(path.sep)[0] === "cjs") continue;
+    mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    copyFileSync(path.join(lib, file), path.join(out, file));
+  }
+}
+
 /** scripts/build.mjs: argv (without node and the script) → exit status. */
 export async function main(argv: string[], settings: BuildSettings): Promise<number> {
   const root = settings.root ?? ROOT;
@@ -95,7 +129,8 @@ export async function main(argv: string[], settings: BuildSettings): Promise<num
     return 1;
   }
 
-  // 2. The library for Node apps: ESM with dependencies left as imports, plus declarations.
+  // 2. The library for Node apps: ESM with dependencies left as imports, plus declarations; then the
+  //    same as CommonJS in dist/lib/cjs (no require(esm) needed: Node 20.18 has none).
   await esbuild.build({
     entryPoints: [path.join(root, settings.libraryEntry)],
     bundle: true,
@@ -107,6 +142,7 @@ export async function main(argv: string[], settings: BuildSettings): Promise<num
     logLevel: "warning",
   });
   execFileSync(settings.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.lib.json")], { stdio: "inherit" });
+  await buildCommonJs(esbuild, root, settings.libraryEntry, path.join(dist, "lib"));
 
   // 3. Executables, skipped when the bundle and the Node version are what they were last time.
   const bundleHash = sha256Hex(readFileSync(bundlePath));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { main, releaseToolingIn } from "../../src/release/build.js";
+import { main, releaseToolingIn, runtimeDependencies } from "../../src/release/build.js";
 import { ROOT } from "../../src/release/checkout.js";
 
 // The entry point the build launcher names (scripts/build.mjs keeps it in one constant).
@@ -29,6 +29,15 @@ describe("the executable's bundle", () => {
       ["src/cli/main.ts", "src/release/targets.ts", "src\\release\\sea.ts", "node_modules/semver/index.js"].map((i) => [i, { bytes: 1, imports: [] }]),
     );
     expect(releaseToolingIn({ inputs, outputs: {} })).toEqual(["src/release/targets.ts", "src\\release\\sea.ts"]);
+  });
+});
+
+describe("the CommonJS library", () => {
+  it("leaves exactly package.json's dependencies as require calls (semver), inlining the rest", () => {
+    expect(runtimeDependencies(ROOT)).toEqual(["semver"]);
+    const cjs = readFileSync(path.join(ROOT, "dist/lib/cjs/index.js"), "utf8");
+    const required = [...cjs.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? "").filter((id) => !id.startsWith("node:"));
+    expect([...new Set(required)]).toEqual(["semver"]);
   });
 });
 
