@@ -120,7 +120,7 @@ describe("parseMachineArgs", () => {
     [["update", "a", "b", "--version", "1.0.0"], "name exactly one APP"],
     [["update", "--all", "--tag", "v1"], "name exactly one APP"],
     [["update", "--version"], "--version needs a value: the version to install, as in 'upkeep update APP --version 1.2.3'"],
-    [["check", "--dry-run"], "--dry-run does not apply to 'upkeep check' (only to: update)"],
+    [["check", "--dry-run"], "--dry-run does not apply to 'upkeep check' (only to: update, uninstall)"],
     [["list", "--force"], "--force does not apply to 'upkeep list'"],
     [["doctor", "--version", "1.0.0", "a"], "--version does not apply to 'upkeep doctor'"],
     [["check", "--check"], "checking is a command, 'upkeep check'"],

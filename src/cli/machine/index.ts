@@ -81,5 +81,7 @@ async function dispatch(
     case "check":
     case "update":
       return (await import("./check-update.js")).checkOrUpdate(command, apps, base, out, { json: args.json, quiet: args.quiet, signal: host.signal });
+    case "uninstall":
+      return (await import("./uninstall.js")).uninstallApps(apps, base, out, { json: args.json, quiet: args.quiet });
   }
 }
