@@ -83,18 +83,22 @@ export function protectedChange(c: PathChange, home: string, platform: Platform)
  * Every other byte is kept. Undefined when the line is not there.
  */
 export function removeRcLine(text: string, line: string): string | undefined {
-  const lines = text.split("\n");
   let at = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (lines[i] === line) {
+  for (let i = text.lastIndexOf(line); i >= 0; i = i === 0 ? -1 : text.lastIndexOf(line, i - 1)) {
+    const after = text[i + line.length];
+    if ((i === 0 || text[i - 1] === "\n") && (after === undefined || after === "\n")) {
       at = i;
       break;
     }
   }
   if (at < 0) return undefined;
-  // The installer writes "\n<line>\n": drop that blank line too when it is there.
-  const start = at > 0 && lines[at - 1] === "" ? at - 1 : at;
-  return [...lines.slice(0, start), ...lines.slice(at + 1)].join("\n");
+  let end = at + line.length;
+  if (text[end] === "\n") end++;
+  // The installer wrote "\n<line>\n": that first newline is ours too (it ended the user's last line, or
+  // made the blank line), unless it now ends a line of the user's that other lines follow.
+  const blankBefore = at >= 2 && text[at - 2] === "\n";
+  const start = at > 0 && (blankBefore || end === text.length || at === 1) ? at - 1 : at;
+  return text.slice(0, start) + text.slice(end);
 }
 
 /**
