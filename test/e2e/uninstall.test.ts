@@ -129,7 +129,7 @@ describe("uninstall with the real installer and updater", () => {
   }, 300_000);
 
   it("the last app of a prefix takes its recorded rc lines and env files with it; the store version goes too", async () => {
-    const { w, bin, receipt, upkeepCli } = await twoApps({ rustup: false, prefix: "opt/tools", profile: "# mine\nexport A=1\n" });
+    const { w, env, bin, receipt, upkeepCli } = await twoApps({ rustup: false, prefix: "opt/tools", profile: "# mine\nexport A=1\n" });
     const home = w.home;
     const line = '. "$HOME/opt/tools/env"';
     const changes = JSON.parse(readFileSync(receipt("axolotlsay"), "utf8")).upkeep_path_changes;
@@ -140,6 +140,15 @@ describe("uninstall with the real installer and updater", () => {
     ]);
     // B found everything in place: nothing recorded.
     expect(JSON.parse(readFileSync(receipt("bapp"), "utf8")).upkeep_path_changes).toBeUndefined();
+    // An update: the new installer finds its lines in place and records nothing; upkeep carries A's list over.
+    const a2 = makeRelease({ version: "2.0.0", aliases: ["axolotlsay=axolotl"], updater: () => readFileSync(exe) });
+    w.gh.releases.unshift(releaseFromDir(a2, "v2.0.0"));
+    const up = await run(path.join(bin, "axolotlsay-update"), ["--quiet"], env, home);
+    expect(up.code, up.stderr).toBe(0);
+    const updated = JSON.parse(readFileSync(receipt("axolotlsay"), "utf8"));
+    expect(updated.version).toBe("2.0.0");
+    expect(updated.upkeep_path_changes).toEqual(changes);
+    expect(Object.keys(updated).slice(-2)).toEqual(["upkeep_path_changes", "version"]);
     const store = path.dirname(readlinkSync(path.join(bin, "axolotlsay-update")));
 
     // B first: A shares the prefix and the store version, so both stay.
