@@ -64,6 +64,17 @@ describe("parseCliArgs", () => {
   }
 });
 
+describe("--uninstall", () => {
+  it("takes --dry-run, --json, --quiet and --verbose; refuses what picks or fetches a release", () => {
+    expect(parseCliArgs(["--uninstall", "--dry-run", "--json"])).toMatchObject({ uninstall: true, dryRun: true, json: true, check: false });
+    expect(parseCliArgs([])).toMatchObject({ uninstall: false });
+    for (const other of ["--check", "--force", "--tag=v1", "--prerelease"]) {
+      expect(() => parseCliArgs(["--uninstall", other])).toThrow(`--uninstall cannot be used with --${other.slice(2).replace(/=.*/, "")}`);
+    }
+    expect(parseMachineArgs(["uninstall", "a", "b", "--dry-run"])).toMatchObject({ command: "uninstall", apps: ["a", "b"], dryRun: true });
+  });
+});
+
 describe("README's flag table", () => {
   it("has a row for every flag of the one table", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
