@@ -55,7 +55,9 @@ async function twoApps(o: { rustup: boolean; prefix?: string; profile?: string }
   const w = await makeWorld({ installed: false, releases: [both("v1.0.0", a1, b1)], secrets: false });
   if (o.rustup) rustup(w.home);
   if (o.profile !== undefined) writeFileSync(path.join(w.home, ".profile"), o.profile);
-  const dirVars = o.prefix ? { AXOLOTLSAY_INSTALL_DIR: path.join(w.home, o.prefix), BAPP_INSTALL_DIR: path.join(w.home, o.prefix) } : {};
+  const dirVars: Record<string, string> = o.prefix
+    ? { AXOLOTLSAY_INSTALL_DIR: path.join(w.home, o.prefix), BAPP_INSTALL_DIR: path.join(w.home, o.prefix) }
+    : {};
   const env = { ...w.env, BAPP_INSTALLER_GHE_BASE_URL: w.gh.gheBase, ...dirVars };
   for (const [app, dir] of [
     ["axolotlsay", a1],
