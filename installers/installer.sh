@@ -608,6 +608,8 @@ EOF
     for k in $PUBLIC_KEYS; do keys="$keys${keys:+,}$(json_str "$k")"; done
     pins=''
     if [ -n "$keys" ]; then pins=",\"upkeep_public_keys\":[$keys]"; fi
+    # The PATH changes this run made (modify_path), before the keys: an uninstall undoes exactly those.
+    if [ -n "$PATH_CHANGES" ]; then pins=",\"upkeep_path_changes\":[$PATH_CHANGES]$pins"; fi
     receipt_source="{\"app_name\":$(json_str "$APP"),\"name\":$(json_str "$REPO_NAME"),\"owner\":$(json_str "$REPO_OWNER"),\"release_type\":\"github\"}"
     if [ -n "$MIRROR_URL" ]; then receipt_source="{\"release_type\":\"mirror\",\"url\":$(json_str "$MIRROR_URL")}"; fi
     receipt="{\"binaries\":[$bins],\"binary_aliases\":{$aliases},\"cdylibs\":[],\"cstaticlibs\":[],\"install_layout\":\"$LAYOUT\",\"install_prefix\":$(json_str "$PREFIX"),\"modify_path\":$MODIFY_PATH,\"provider\":{\"source\":\"upkeep\",\"version\":$(json_str "$UPKEEP_VERSION")},\"source\":$receipt_source$pins,\"version\":$(json_str "$APP_VERSION")}"
@@ -632,11 +634,24 @@ home_expr() {
     esac
 }
 
-# append_line FILE LINE: adds LINE (after a blank line) unless FILE already has it.
+# record_change JSON: notes one PATH change this run made, for the receipt's "upkeep_path_changes".
+record_change() {
+    PATH_CHANGES="$PATH_CHANGES${PATH_CHANGES:+,}$1"
+}
+
+# append_line FILE LINE [env_file]: adds LINE (after a blank line) unless FILE already has it, and records
+# it: as an rc_line, or, with "env_file" and FILE new, as a file of ours.
 append_line() {
     if [ -f "$1" ] && grep -qxF "$2" "$1"; then return 1; fi
+    existed=0
+    if [ -e "$1" ]; then existed=1; fi
     printf '\n%s\n' "$2" >>"$1" || die 1 "could not update $1"
     say_verbose "  added to $1"
+    if [ "${3:-}" = env_file ] && [ "$existed" = 0 ]; then
+        record_change "{\"type\":\"env_file\",\"file\":$(json_str "$1")}"
+    else
+        record_change "{\"type\":\"rc_line\",\"file\":$(json_str "$1"),\"line\":$(json_str "$2")}"
+    fi
     return 0
 }
 
@@ -651,6 +666,7 @@ modify_path() {
     env_file="$PREFIX/env"
     fish_file="$PREFIX/env.fish"
     if [ ! -f "$env_file" ]; then
+        record_change "{\"type\":\"env_file\",\"file\":$(json_str "$env_file")}"
         cat >"$env_file" <<EOF || die 1 "could not write $env_file"
 #!/bin/sh
 # add $bin_expr to PATH if it isn't there yet
@@ -664,6 +680,7 @@ esac
 EOF
     fi
     if [ ! -f "$fish_file" ]; then
+        record_change "{\"type\":\"env_file\",\"file\":$(json_str "$fish_file")}"
         cat >"$fish_file" <<EOF || die 1 "could not write $fish_file"
 if not contains "$bin_expr" \$PATH
     set -x PATH "$bin_expr" \$PATH
@@ -690,7 +707,7 @@ EOF
     fi
     if have fish || [ -d "$HOME/.config/fish" ]; then
         mkdir -p "$HOME/.config/fish/conf.d"
-        if append_line "$HOME/.config/fish/conf.d/$APP.env.fish" "source \"$(home_expr "$fish_file")\""; then changed=1; fi
+        if append_line "$HOME/.config/fish/conf.d/$APP.env.fish" "source \"$(home_expr "$fish_file")\"" env_file; then changed=1; fi
     fi
     if [ "$changed" = 1 ]; then
         say ""
@@ -807,8 +824,10 @@ EOF
         install_updater "$updater_sum" "$updater_shared" "$updater_staged"
     fi
 
-    if [ "$with_updater" = 1 ]; then write_receipt; fi
+    # PATH first, so the receipt can list what it changed.
+    PATH_CHANGES=''
     if [ "$MODIFY_PATH" = true ]; then modify_path; fi
+    if [ "$with_updater" = 1 ]; then write_receipt; fi
     say "everything's installed!"
 }
 

@@ -34,9 +34,20 @@ export interface InstallReceipt {
    * when rendered with a key; empty when the receipt has none (cargo-dist's never do).
    */
   publicKeys: string[];
+  /**
+   * The PATH changes our installers made (`upkeep_path_changes`), carried over by each update, so an
+   * uninstall undoes exactly those; empty when the receipt has none.
+   */
+  pathChanges: PathChange[];
   /** Keys this version of upkeep does not know, kept verbatim. */
   extra: Record<string, unknown>;
 }
+
+/**
+ * One PATH change an installer made: a line it appended to a shell startup file, a file it created, or
+ * (Windows) a directory it added to the user's `Path`.
+ */
+export type PathChange = { type: "rc_line"; file: string; line: string } | { type: "env_file"; file: string } | { type: "user_path"; entry: string };
 
 /** A receipt together with where it was read from. */
 export interface LoadedReceipt {
@@ -117,6 +128,25 @@ export interface CheckResult {
   receiptPath: string;
   /** The app's pinned keys (nothing is downloaded by a check, so nothing is verified). */
   signature: SignatureReport;
+  warnings: Warning[];
+}
+
+/** One thing an uninstall removed, or would remove (`path`: the file; `line` for a line taken out of it). */
+export interface UninstallItem {
+  kind: "binary" | "alias" | "updater" | "shared_updater" | "rc_line" | "env_file" | "user_path" | "receipt";
+  path: string;
+  line?: string;
+}
+
+/** What `uninstall` did: what it removed (or, with `dryRun`, would remove) and what it left, and why. */
+export interface UninstallResult {
+  app: string;
+  result: "uninstalled" | "would_uninstall";
+  version: string;
+  installPrefix: string;
+  receiptPath: string;
+  removed: UninstallItem[];
+  left: (UninstallItem & { reason: string })[];
   warnings: Warning[];
 }
 

@@ -5,7 +5,7 @@ import { jitter } from "./jitter.js";
 import { runNotify } from "./notify.js";
 import type { Output } from "./output.js";
 import { createSpinner, verboseHooks } from "./progress.js";
-import { emptyOutcome, failOutcome, succeeded, writeAppOutcome, type Outcome } from "./report.js";
+import { emptyOutcome, failOutcome, succeeded, uninstalled, writeAppOutcome, type Outcome } from "./report.js";
 
 /**
  * The `<app>-update` command line once its arguments are parsed (front.ts answered --help, -V and usage
@@ -75,13 +75,18 @@ export async function runAppUpdate(host: Host, out: Output, args: CliArgs): Prom
     };
     // Every setting judged before anything is read, waited for or sent (the library judges them again).
     resolveConfig(options, host);
-    if (chatty) say("Checking for updates...");
+    if (chatty && !args.uninstall) say("Checking for updates...");
     if (args.jitterSeconds) await jitter(args.jitterSeconds * (host.random ?? Math.random)(), host.signal);
     const executablePath = await (await import("../io/paths.js")).locateInvoked(host.invokedAs, host.cwd, fromEnv.path, host.platform);
     // Loaded only once there is work to do: --help, -V and usage errors stay fast.
-    const { checkForUpdate, update } = await import("../update/index.js");
-    const r = args.check ? await checkForUpdate({ ...options, executablePath }) : await update({ ...options, executablePath });
-    Object.assign(outcome, succeeded(r));
+    if (args.uninstall) {
+      const { uninstall } = await import("../update/uninstall.js");
+      Object.assign(outcome, uninstalled(await uninstall({ ...options, executablePath })));
+    } else {
+      const { checkForUpdate, update } = await import("../update/index.js");
+      const r = args.check ? await checkForUpdate({ ...options, executablePath }) : await update({ ...options, executablePath });
+      Object.assign(outcome, succeeded(r));
+    }
   } catch (caught) {
     failOutcome(outcome, caught, secrets);
   }

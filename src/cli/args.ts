@@ -9,7 +9,7 @@ import { UpdaterError } from "../errors.js";
 import type { UpdateRequest } from "../types.js";
 
 /** The commands of `upkeep` under its own name. */
-export const COMMANDS = ["list", "check", "update", "doctor"] as const;
+export const COMMANDS = ["list", "check", "update", "doctor", "uninstall"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** One flag: its long name, short letter, value, help line, and where it is accepted. */
@@ -43,9 +43,10 @@ export const FLAGS: readonly Flag[] = [
     commands: [],
     help: "For apps at start-up: one line on stderr when a newer version is out, at most daily; exits 0",
   },
-  { name: "dry-run", app: true, commands: ["update"], help: "Show what would be installed; download and change nothing" },
+  { name: "dry-run", app: true, commands: ["update", "uninstall"], help: "Show what would be installed; download and change nothing" },
   { name: "force", app: true, commands: SELECT, help: "Reinstall even when already up to date" },
-  { name: "all", app: false, commands: ALL, help: "Every app found by `upkeep list` (the default when no APP is named)" },
+  { name: "uninstall", app: true, commands: [], help: "Remove the app as its receipt lists it (with --dry-run: only list it)" },
+  { name: "all", app: false, commands: ["list", "check", "update", "doctor"], help: "Every app found by `upkeep list` (the default when no APP is named)" },
   { name: "json", app: true, commands: ALL, help: "Print one JSON document with the result on stdout" },
   { name: "quiet", short: "q", app: true, commands: ALL, help: "Print only errors and a successful update" },
   { name: "verbose", short: "v", app: true, commands: ALL, help: "Print each request and step" },
@@ -92,6 +93,8 @@ export interface CliArgs extends CommonArgs {
   check: boolean;
   /** `--notify`: the update notice for an app's start-up, nothing else. */
   notify: boolean;
+  /** `--uninstall`: remove the app instead of updating it. */
+  uninstall: boolean;
 }
 
 /** The flags `--notify` may be given with (the rest choose or do what a notice never does). */
@@ -119,7 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = tokenize(argv, "app");
   const extra = positionals[0] === "update" ? positionals.slice(1) : positionals;
   const head = { help: values.help === true, updaterVersion: values["updater-version"] === true };
-  if (head.help || head.updaterVersion) return { ...head, ...defaults(), check: false, notify: false };
+  if (head.help || head.updaterVersion) return { ...head, ...defaults(), check: false, notify: false, uninstall: false };
   if (extra.length > 0) throw usage("app", `unexpected argument '${extra[0]}'`);
   if (values.version === true) {
     throw usage("app", "--version needs a value: the version to install, such as 1.2.3", "To print upkeep's own version, use -V (--updater-version).");
@@ -127,7 +130,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.check && values["dry-run"]) throw usage("app", "--check and --dry-run cannot be used together");
   const other = values.notify ? Object.keys(values).find((name) => !WITH_NOTIFY.has(name)) : undefined;
   if (other !== undefined) throw usage("app", `--notify cannot be used with --${other} (it takes only --token and --source)`);
-  return { ...common(values, "app"), check: values.check === true, notify: values.notify === true };
+  if (values.uninstall) {
+    // Only the switches that mean something when removing: the rest pick or fetch a release.
+    const other = Object.keys(values).find((n) => !["uninstall", "dry-run", "json", "quiet", "verbose"].includes(n));
+    if (other) throw usage("app", `--uninstall cannot be used with --${other}`);
+  }
+  return { ...common(values, "app"), check: values.check === true, notify: values.notify === true, uninstall: values.uninstall === true };
 }
 
 /** Parses the arguments of `upkeep <command> [--all | APP…] [OPTIONS]`. */
@@ -138,11 +146,14 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
   // `upkeep --version` with no command is upkeep's own version, as for most programs; -V always is.
   const updaterVersion = values["updater-version"] === true || (values.version === true && first === undefined);
   if (help || updaterVersion) return { help, updaterVersion, ...defaults(), command: undefined, apps: [], all: false };
-  if (first === undefined) throw usage("machine", "name a command: list, check, update or doctor");
+  if (first === undefined) throw usage("machine", "name a command: list, check, update, doctor or uninstall");
   const command = COMMANDS.find((c) => c === first);
   if (!command) {
     const guess = closest(first, COMMANDS);
-    throw usage("machine", `unknown command '${first}'${guess ? ` (did you mean '${guess}'?)` : ""}; the commands are list, check, update and doctor`);
+    throw usage(
+      "machine",
+      `unknown command '${first}'${guess ? ` (did you mean '${guess}'?)` : ""}; the commands are list, check, update, doctor and uninstall`,
+    );
   }
   for (const name of Object.keys(values)) {
     const flag = FLAGS.find((f) => f.name === name);
@@ -160,6 +171,7 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
   const apps = [...new Set(named)];
   for (const app of apps) checkApp(app, "named on the command line");
   if (apps.length > 0 && values.all) throw usage("machine", "name apps or pass --all, not both");
+  if (command === "uninstall" && apps.length === 0) throw usage("machine", "name the app to uninstall: upkeep uninstall APP (see upkeep list)");
   for (const name of ["version", "tag"] as const) {
     if (values[name] !== undefined && apps.length !== 1) {
       throw usage(

@@ -40,6 +40,7 @@ Commands:
   check [--all|APP…]   Look for updates; exit 100 if any is available
   update [--all|APP…]  Update them, one lock per app; one failure does not stop the others
   doctor [--all|APP…]  Receipt, binaries, updater, PATH, source and token, for each app
+  uninstall APP…       Remove each app as its receipt lists it (--dry-run: only list it)
 
 Options:
 ${options.join("\n")}

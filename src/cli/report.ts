@@ -2,7 +2,7 @@
 // status), so people and scripts never see two versions of a run.
 import { redact } from "../core/redact.js";
 import { exitCodeFor, toUpdaterError, type ErrorCode, type UpdaterError, type WarningCode } from "../errors.js";
-import type { CheckResult, SignatureReport, UpdateResult, Warning } from "../types.js";
+import type { CheckResult, SignatureReport, UninstallItem, UninstallResult, UpdateResult, Warning } from "../types.js";
 import type { MachineOutput, Output } from "./output.js";
 
 /** Warnings only `--json` reports (people see them with --verbose, as the run's detail lines). */
@@ -12,11 +12,23 @@ export const JSON_ONLY_WARNINGS: ReadonlySet<WarningCode> = new Set(["UNSIGNED"]
 export const SCHEMA = "upkeep/1";
 
 /**
- * What one app's run came to: `installed` (list), `ok`/`problems` (doctor), the rest check and update;
- * `disabled`: a packager switched its updates off and the run was over every app (`--all`), so it was
- * skipped, not failed (`error` still holds the DISABLED code, message and hint). Named, it fails.
+ * What one app's run came to: `installed` (list), `ok`/`problems` (doctor), `uninstalled`/`would_uninstall`
+ * (uninstall), the rest check and update; `disabled`: a packager switched its updates off and the run was
+ * over every app (`--all`), so it was skipped, not failed (`error` still holds the DISABLED code, message
+ * and hint). Named, it fails.
  */
-export type Result = "updated" | "up_to_date" | "update_available" | "would_update" | "failed" | "installed" | "ok" | "problems" | "disabled";
+export type Result =
+  | "updated"
+  | "up_to_date"
+  | "update_available"
+  | "would_update"
+  | "failed"
+  | "installed"
+  | "ok"
+  | "problems"
+  | "disabled"
+  | "uninstalled"
+  | "would_uninstall";
 
 /**
  * The error of a failed outcome; `restored` lists the files put back after a failed install, `lost`
@@ -42,6 +54,8 @@ export interface Outcome {
   signature: SignatureReport | null;
   warnings: Warning[];
   error: OutcomeError | null;
+  /** An uninstall's lists (only on uninstall outcomes). */
+  uninstall?: { removed: UninstallItem[]; left: (UninstallItem & { reason: string })[] };
 }
 
 /** An outcome with nothing known yet. */
@@ -61,6 +75,7 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
     signature: o.signature && signatureJson(o.signature),
     warnings: o.warnings,
     error: o.error,
+    ...(o.uninstall ? { removed: o.uninstall.removed, left: o.uninstall.left } : {}),
   };
 }
 
@@ -126,6 +141,18 @@ export function succeeded(r: CheckResult | UpdateResult): Partial<Outcome> {
     };
   }
   return { ...common, result: r.result, oldVersion: r.oldVersion, newVersion: r.newVersion, tag: r.tag };
+}
+
+/** The outcome of a finished uninstall (or its dry run), for both front doors. */
+export function uninstalled(r: UninstallResult): Partial<Outcome> {
+  return {
+    app: r.app,
+    result: r.result,
+    oldVersion: r.version,
+    installPrefix: r.installPrefix,
+    warnings: r.warnings,
+    uninstall: { removed: r.removed, left: r.left },
+  };
 }
 
 /** Exit status: 0 done or nothing to do, 100 when `--check` found an update, else the error's class. */
@@ -204,6 +231,10 @@ export function outcomeText(o: Outcome, quiet: boolean): string[] {
     case "disabled":
       if (!quiet) lines.push(`Skipped: ${o.error?.message ?? "updates are switched off."}`);
       break;
+    case "uninstalled":
+    case "would_uninstall":
+      lines.push(...uninstallText(o, app, quiet));
+      break;
     case "failed":
       if (o.error) {
         lines.push(`error[${o.error.code}]: ${o.error.message}`);
@@ -212,6 +243,23 @@ export function outcomeText(o: Outcome, quiet: boolean): string[] {
       break;
     default:
       break;
+  }
+  return lines;
+}
+
+// An uninstall's lines: each thing removed and each thing left with its reason, then one closing line.
+function uninstallText(o: Outcome, app: string, quiet: boolean): string[] {
+  const dry = o.result === "would_uninstall";
+  const what = (i: UninstallItem): string => (i.line !== undefined ? `the line ${i.line} in ${i.path}` : i.path);
+  const lines: string[] = [];
+  if (!quiet) {
+    for (const i of o.uninstall?.removed ?? []) lines.push(`${dry ? "would remove" : "removed"} ${what(i)}`);
+    for (const i of o.uninstall?.left ?? []) lines.push(`left ${what(i)}: ${i.reason}`);
+  }
+  if (dry) {
+    if (!quiet) lines.push(`Would uninstall ${app} ${o.oldVersion} from ${o.installPrefix}; nothing was changed (--dry-run).`);
+  } else {
+    lines.push(`Uninstalled ${app} ${o.oldVersion} from ${o.installPrefix}.`);
   }
   return lines;
 }

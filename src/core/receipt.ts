@@ -2,6 +2,7 @@
 import path from "node:path";
 import semver from "semver";
 import { parsePublicKey } from "./minisign.js";
+import { parsePathChanges } from "./path-changes.js";
 import { strictVersion } from "./version.js";
 import { UpdaterError } from "../errors.js";
 import type { InstallReceipt, Platform } from "../types.js";
@@ -22,6 +23,7 @@ const KNOWN_KEYS = new Set([
   "modify_path",
   "provider",
   "source",
+  "upkeep_path_changes",
   "upkeep_public_keys",
   "version",
 ]);
@@ -148,6 +150,10 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     if (!parsed.ok) throw invalid(`upkeep_public_keys[${i}]`, `is not a minisign public key: it ${parsed.problem}`);
   }
 
+  // Written by our installers (never by cargo-dist's): what an uninstall may undo, so a bad entry is refused.
+  const changes = parsePathChanges(raw.upkeep_path_changes);
+  if (!changes.ok) throw invalid(changes.field, changes.problem);
+
   const receipt: InstallReceipt = {
     installPrefix,
     binaries,
@@ -160,6 +166,7 @@ export function parseReceipt(text: string, where: { file: string; app: string })
     source,
     version,
     publicKeys,
+    pathChanges: changes.changes,
     extra,
   };
   return { receipt, repairs };

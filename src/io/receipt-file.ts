@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import { open, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { receiptFileName, type ReceiptCandidate } from "../core/receipt-paths.js";
 import { UpdaterError } from "../errors.js";
@@ -148,4 +148,16 @@ async function onDisk(dir: string, name: string): Promise<string> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   if (entries.includes(name)) return name;
   return entries.find((e) => e.toLowerCase() === name.toLowerCase()) ?? name;
+}
+
+/** Replaces a receipt's text by writing a temporary file beside it and renaming it over (never half-written). */
+export async function rewriteReceipt(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }

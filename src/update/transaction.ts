@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.js";
 import { installerCommand } from "../core/installer.js";
+import { mergePathChanges, withPathChanges } from "../core/path-changes.js";
 import { protectedFiles } from "../core/paths.js";
 import type { InstallPlan } from "../core/plan.js";
 import { backupMode, declaredProvider, type Provider } from "../core/replace-mode.js";
@@ -9,6 +10,7 @@ import { toUpdaterError, UpdaterError } from "../errors.js";
 import { createBackup, discardBackup, lostFiles, restoreBackup, type Backup, type JournalTrust } from "../io/backup.js";
 import { runInstaller } from "../io/installer.js";
 import { fileIdentity } from "../io/probe.js";
+import { rewriteReceipt } from "../io/receipt-file.js";
 import { moveSelfAside, type MovedSelf } from "../io/self-move.js";
 import type { InstallReceipt, LoadedReceipt, Release, Warning } from "../types.js";
 import { verifyInstall } from "./verify.js";
@@ -71,11 +73,29 @@ export async function installGuarded(t: TransactionInput): Promise<InstallReceip
       { config, loaded, release: t.release, binDir: t.binDir, updaterPath: t.updaterPath, expectUpdater, env, runningUpdater },
       t.warnings,
     );
+    const carried = await carryPathChanges(config, loaded, written);
     await discardBackup(backup);
-    return written;
+    return carried;
   } catch (caught) {
     throw await rollBack(config, loaded, backup, moved, t.updaterPath, toUpdaterError(caught));
   }
+}
+
+// The installer writes only the PATH changes it made this time (none, when its lines are already there):
+// the old receipt's are carried over into the new one, so a later uninstall still knows them. A failure
+// to rewrite is not the update's: the receipt then lists only the new changes, said with --verbose.
+async function carryPathChanges(config: Config, loaded: LoadedReceipt, written: InstallReceipt): Promise<InstallReceipt> {
+  const merged = mergePathChanges(loaded.receipt.pathChanges, written.pathChanges);
+  if (merged.length === written.pathChanges.length) return written;
+  try {
+    const text = withPathChanges(await readFile(loaded.path, "utf8"), merged);
+    if (text === undefined) return written;
+    await rewriteReceipt(loaded.path, text);
+  } catch (error) {
+    config.hooks.verbose?.(`Could not carry the PATH changes over into ${loaded.path}: ${(error as Error).message}`);
+    return written;
+  }
+  return { ...written, pathChanges: merged };
 }
 
 // Who the installer about to run says it is (the provider it writes into the receipt), if it says so.

@@ -71,6 +71,17 @@ describe("parseCliArgs", () => {
   }
 });
 
+describe("--uninstall", () => {
+  it("takes --dry-run, --json, --quiet and --verbose; refuses what picks or fetches a release", () => {
+    expect(parseCliArgs(["--uninstall", "--dry-run", "--json"])).toMatchObject({ uninstall: true, dryRun: true, json: true, check: false });
+    expect(parseCliArgs([])).toMatchObject({ uninstall: false });
+    for (const other of ["--check", "--force", "--tag=v1", "--prerelease"]) {
+      expect(() => parseCliArgs(["--uninstall", other])).toThrow(`--uninstall cannot be used with --${other.slice(2).replace(/=.*/, "")}`);
+    }
+    expect(parseMachineArgs(["uninstall", "a", "b", "--dry-run"])).toMatchObject({ command: "uninstall", apps: ["a", "b"], dryRun: true });
+  });
+});
+
 describe("README's flag table", () => {
   it("has a row for every flag of the one table", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -127,7 +138,7 @@ describe("parseMachineArgs", () => {
     [["update", "a", "b", "--version", "1.0.0"], "name exactly one APP"],
     [["update", "--all", "--tag", "v1"], "name exactly one APP"],
     [["update", "--version"], "--version needs a value: the version to install, as in 'upkeep update APP --version 1.2.3'"],
-    [["check", "--dry-run"], "--dry-run does not apply to 'upkeep check' (only to: update)"],
+    [["check", "--dry-run"], "--dry-run does not apply to 'upkeep check' (only to: update, uninstall)"],
     [["list", "--force"], "--force does not apply to 'upkeep list'"],
     [["doctor", "--version", "1.0.0", "a"], "--version does not apply to 'upkeep doctor'"],
     [["check", "--check"], "checking is a command, 'upkeep check'"],

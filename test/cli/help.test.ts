@@ -21,7 +21,8 @@ describe("machineHelp", () => {
       expect(text.includes(`--${flag.name} `) || text.includes(`--${flag.name}\n`) || text.includes(`--${flag.name} <`), flag.name).toBe(
         flag.commands.length > 0,
       );
-    expect(text).toMatch(/--dry-run +Show what would be installed; download and change nothing \[update\]/);
+    expect(text).toMatch(/--dry-run +Show what would be installed; download and change nothing \[update, uninstall\]/);
+    expect(text).toContain("  uninstall APP…       Remove each app as its receipt lists it");
     expect(text).toMatch(/--version <VERSION> .* \[check, update; one APP\]/);
     expect(text).toContain("so does --version with no command");
     expect(text).toMatch(/--public-key <KEY> .* \[check, update; one APP\]/);

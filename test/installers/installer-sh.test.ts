@@ -84,6 +84,19 @@ function runOnTerminal(argv: string[], env: Record<string, string>) {
   const command = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   return runProcess(which("script"), ["-qec", command, "/dev/null"], env, "/");
 }
+// What installer.sh records in a fresh HOME (no rc file yet) for the env file `envRel` (relative to HOME):
+// both env files, the line in the .profile it creates, and the zsh and fish files where those shells are.
+function freshPathChanges(home: string, envRel: string): Record<string, string>[] {
+  const envFile = path.join(home, envRel);
+  const line = `. "$HOME/${envRel}"`;
+  return [
+    { type: "env_file", file: envFile },
+    { type: "env_file", file: `${envFile}.fish` },
+    { type: "rc_line", file: path.join(home, ".profile"), line },
+    ...(which("zsh") ? [{ type: "rc_line", file: path.join(home, ".zshrc"), line }] : []),
+    ...(which("fish") ? [{ type: "env_file", file: path.join(home, ".config/fish/conf.d/axolotlsay.env.fish") }] : []),
+  ];
+}
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 for (const shell of SHELLS) {
@@ -95,7 +108,8 @@ for (const shell of SHELLS) {
       const w = await world({ release: { signKey: keyFile, publicKeys: [b.publicKeyLine, a.publicKeyLine] } });
       expect((await w.run(shell)).code).toBe(0);
       const text = readFileSync(w.receiptPath, "utf8");
-      expect(Object.keys(JSON.parse(text))).toEqual([...CARGO_DIST_RECEIPT_KEYS.slice(0, -1), "upkeep_public_keys", "version"]);
+      // In alphabetical order after the PATH changes this first install made.
+      expect(Object.keys(JSON.parse(text))).toEqual([...CARGO_DIST_RECEIPT_KEYS.slice(0, -1), "upkeep_path_changes", "upkeep_public_keys", "version"]);
       expect(w.receipt().upkeep_public_keys).toEqual([b.publicKeyLine, a.publicKeyLine]);
       // upkeep's reader takes it, checking each key (a damaged one would be RECEIPT_INVALID).
       expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.publicKeys).toEqual([b.publicKeyLine, a.publicKeyLine]);
@@ -137,8 +151,10 @@ for (const shell of SHELLS) {
       // The receipt has exactly today's cargo-dist keys, types and order, and upkeep reads it.
       const text = readFileSync(w.receiptPath, "utf8");
       const raw = JSON.parse(text);
-      expect(Object.keys(raw)).toEqual(CARGO_DIST_RECEIPT_KEYS);
+      // cargo-dist's keys, and ours: the PATH changes this install made, before "version".
+      expect(Object.keys(raw)).toEqual([...CARGO_DIST_RECEIPT_KEYS.slice(0, -1), "upkeep_path_changes", "version"]);
       expect(raw).toEqual({
+        upkeep_path_changes: freshPathChanges(w.home, ".cargo/env"),
         binaries: ["axolotlsay"],
         binary_aliases: { axolotlsay: ["axolotl"] },
         cdylibs: [],
@@ -254,6 +270,34 @@ for (const shell of SHELLS) {
       expect(again.stdout).not.toContain("To add");
       expect(snapshot()).toEqual(first);
       expect(listing(w.bin)).toEqual(["axolotl", "axolotlsay", "axolotlsay-update"]);
+    });
+
+    it("records its PATH changes (rc lines and env files it made) in the receipt, as upkeep reads them", async () => {
+      const w = await world();
+      expect((await w.run(shell, { AXOLOTLSAY_INSTALL_DIR: path.join(w.home, "opt/axo") })).code).toBe(0);
+      const text = readFileSync(w.receiptPath, "utf8");
+      const recorded = freshPathChanges(w.home, "opt/axo/env");
+      expect(JSON.parse(text).upkeep_path_changes).toEqual(recorded);
+      expect(Object.keys(JSON.parse(text))).toEqual([...CARGO_DIST_RECEIPT_KEYS.slice(0, -1), "upkeep_path_changes", "version"]);
+      expect(parseReceipt(text, { file: w.receiptPath, app: "axolotlsay" }).receipt.pathChanges).toEqual(recorded);
+      // A re-run (an update) finds everything in place and records nothing: upkeep carries the old list over.
+      expect((await w.run(shell, { AXOLOTLSAY_INSTALL_DIR: path.join(w.home, "opt/axo") })).code).toBe(0);
+      expect(Object.keys(w.receipt())).toEqual(CARGO_DIST_RECEIPT_KEYS);
+    });
+
+    it("records nothing for a line already there (rustup's, or ours), nor for an env file that exists", async () => {
+      const w = await world();
+      mkdirSync(path.join(w.home, ".cargo"), { recursive: true });
+      writeFileSync(path.join(w.home, ".cargo", "env"), "# rustup's\n");
+      writeFileSync(path.join(w.home, ".cargo", "env.fish"), "# rustup's\n");
+      const profile = '# mine\n. "$HOME/.cargo/env"\n';
+      writeFileSync(path.join(w.home, ".profile"), profile);
+      expect((await w.run(shell)).code).toBe(0);
+      expect(readFileSync(path.join(w.home, ".profile"), "utf8")).toBe(profile);
+      const raw = w.receipt();
+      const zsh = which("zsh") ? [{ type: "rc_line", file: path.join(w.home, ".zshrc"), line: '. "$HOME/.cargo/env"' }] : [];
+      if (zsh.length) expect(raw.upkeep_path_changes).toEqual(zsh);
+      else expect(Object.keys(raw)).toEqual(CARGO_DIST_RECEIPT_KEYS);
     });
 
     it("shares one upkeep per build between apps, as a link from each <app>-update", async () => {

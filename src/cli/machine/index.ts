@@ -86,5 +86,7 @@ async function dispatch(
         signal: host.signal,
         everyApp: args.all,
       });
+    case "uninstall":
+      return (await import("./uninstall.js")).uninstallApps(apps, base, out, { json: args.json, quiet: args.quiet });
   }
 }

@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { lstat, readdir, readFile, readlink, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { removeRcLine } from "../core/path-changes.js";
+import { selfMoveTarget } from "../core/self-move.js";
+import type { Platform } from "../types.js";
+
+// The file operations of an uninstall, each on exactly the one path it is given (never a directory tree
+// the receipt does not name).
+
+/** What is at `file` without following a link: a file, a link, something else (a directory), or nothing. */
+export async function kindOf(file: string): Promise<"file" | "symlink" | "other" | "absent"> {
+  const st = await lstat(file).catch(() => undefined);
+  if (!st) return "absent";
+  return st.isSymbolicLink() ? "symlink" : st.isFile() ? "file" : "other";
+}
+
+/**
+ * Deletes one file or link. On Windows a running `*-update.exe` cannot be deleted, only renamed: it is
+ * moved aside to a `.previous-*` name (as an update does) and a detached `cmd.exe` deletes it once it
+ * has exited; a later run of any updater in that directory deletes a copy that is still there.
+ */
+export async function removeFile(file: string, platform: Platform): Promise<{ later?: string }> {
+  try {
+    await unlink(file);
+    return {};
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (platform !== "win32" || !(code === "EPERM" || code === "EBUSY" || code === "EACCES") || !/-update\.exe$/i.test(file)) throw error;
+  }
+  const aside = selfMoveTarget(file, "win32", randomBytes(6).toString("hex")) as string;
+  await rename(file, aside);
+  deleteLater(aside);
+  return { later: aside };
+}
+
+// A detached cmd.exe that waits about two seconds (ping is the one sleep every Windows has) and then
+// deletes `file`: by then the updater that was running from it has exited.
+function deleteLater(file: string): void {
+  try {
+    const child = spawn("cmd.exe", ["/d", "/c", `ping -n 3 127.0.0.1 >nul & del /f /q "${file}"`], {
+      detached: true,
+      stdio: "ignore",
+      windowsHide: true,
+      windowsVerbatimArguments: true,
+    });
+    child.on("error", () => {});
+    child.unref();
+  } catch {
+    // The stale-copy cleanup of a later run deletes it instead.
+  }
+}
+
+/**
+ * Takes `line` out of `file` in place (a symlinked dotfile stays a link, its mode unchanged), every other
+ * byte kept. "absent": the file is gone; "no_line": the line is no longer in it.
+ */
+export async function removeLineFromFile(file: string, line: string, dryRun: boolean): Promise<"removed" | "absent" | "no_line"> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "absent";
+    throw error;
+  }
+  const next = removeRcLine(text, line);
+  if (next === undefined) return "no_line";
+  if (!dryRun) await writeFile(file, next);
+  return "removed";
+}
+
+/**
+ * The shared-store version `link` points to (`<store>/<version>-<hash>/upkeep`, README "Sharing one
+ * upkeep between apps"), when it is one: a symlink to a file named `upkeep` whose directory has `users/`.
+ */
+export async function storeVersionOf(link: string): Promise<string | undefined> {
+  const target = await readlink(link).catch(() => undefined);
+  if (target === undefined || path.basename(target) !== "upkeep" || !path.isAbsolute(target)) return undefined;
+  const dir = path.dirname(target);
+  return (await kindOf(path.join(dir, "users"))) === "absent" ? undefined : dir;
+}
+
+/**
+ * Whether a link other than `except` still uses the store version `dir`: one of its `users/` entries
+ * names a symlink that points to `<dir>/upkeep`, as the installers' collect_store decides.
+ */
+export async function storeVersionUsed(dir: string, except: string): Promise<boolean> {
+  for (const entry of await readdir(path.join(dir, "users")).catch(() => [] as string[])) {
+    const user = (await readFile(path.join(dir, "users", entry), "utf8").catch(() => "")).trim();
+    if (!user || user === except) continue;
+    if ((await readlink(user).catch(() => undefined)) === path.join(dir, "upkeep")) return true;
+  }
+  return false;
+}
+
+/** Deletes one store version (its directory: the upkeep file and its `users/` list). */
+export async function removeStoreVersion(dir: string): Promise<void> {
+  await rm(dir, { recursive: true });
+}
+
+/** Removes `dir` if it is empty (the receipt's own directory); never anything in it. */
+export async function removeEmptyDir(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => {});
+}
+
+/** Deletes `link`'s own entry in the store version's `users/` list (its path with `/` turned into `%`). */
+export async function removeStoreUser(dir: string, link: string): Promise<void> {
+  await rm(path.join(dir, "users", link.replaceAll("/", "%")), { force: true });
+}
