@@ -93,7 +93,7 @@ describe("README: publishing without GitHub, step by step", () => {
     const receiptPath = path.join(home, ".config", "axolotlsay", "axolotlsay-receipt.json");
     const receipt = JSON.parse(readFileSync(receiptPath, "utf8"));
     expect(receipt.source).toEqual({ release_type: "mirror", url: mirrorUrl });
-    // cargo-dist's other keys are all there, in order.
+    // cargo-dist's other keys are all there, in order, with the PATH changes this fresh install made.
     expect(Object.keys(receipt)).toEqual([
       "binaries",
       "binary_aliases",
@@ -104,6 +104,7 @@ describe("README: publishing without GitHub, step by step", () => {
       "modify_path",
       "provider",
       "source",
+      "upkeep_path_changes",
       "version",
     ]);
     expect(server.log.map((r) => r.path)).toContain("/axolotlsay/v1.0.0/axolotlsay-x86_64-unknown-linux-gnu.tar.xz");
