@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Named types reachable from the exports of `entry` that are declared in the project but not exported. */
-function unexportedReachable(entry: string, files: string[] = [entry]): string[] {
+/** The type checker of a strict NodeNext program over `files`, and `entry`'s module symbol. */
+function moduleOf(entry: string, files: string[] = [entry]): { checker: ts.TypeChecker; moduleSymbol: ts.Symbol } {
   const program = ts.createProgram(files, {
     strict: true,
     module: ts.ModuleKind.NodeNext,
@@ -19,9 +19,14 @@ function unexportedReachable(entry: string, files: string[] = [entry]): string[]
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
-  if (!source) throw new Error(`no source file ${entry}`);
-  const moduleSymbol = checker.getSymbolAtLocation(source);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) throw new Error(`${entry} is not a module`);
+  return { checker, moduleSymbol };
+}
+
+/** Named types reachable from the exports of `entry` that are declared in the project but not exported. */
+function unexportedReachable(entry: string, files: string[] = [entry]): string[] {
+  const { checker, moduleSymbol } = moduleOf(entry, files);
   const exported = checker.getExportsOfModule(moduleSymbol).map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s));
   const exportedSet = new Set(exported);
   const ours = (d: ts.Declaration): boolean => !d.getSourceFile().fileName.includes("node_modules");
@@ -74,16 +79,7 @@ function unexportedReachable(entry: string, files: string[] = [entry]): string[]
 
 /** The exports of `entry` (by name) that carry no `/** *\/` documentation where they are declared. */
 function undocumentedExports(entry: string): string[] {
-  const program = ts.createProgram([entry], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry);
-  const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  if (!moduleSymbol) throw new Error(`${entry} is not a module`);
+  const { checker, moduleSymbol } = moduleOf(entry);
   return checker
     .getExportsOfModule(moduleSymbol)
     .filter((s) => {
