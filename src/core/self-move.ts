@@ -27,19 +27,6 @@ export function staleSelfCopies(entries: readonly string[], current: string): st
 }
 
 /**
- * `.previous` copies of updaters that are no longer installed in the directory (`x-update.previous-*.exe`
- * with no `x-update.exe` beside it): what an uninstall of x renamed aside and could not delete while it
- * ran, so any updater in that directory deletes it on a later run.
- */
-export function orphanedSelfCopies(entries: readonly string[]): string[] {
-  const live = new Set(entries.map((e) => e.toLowerCase()));
-  return entries.filter((e) => {
-    const m = /^(.+-update)\.previous-[A-Za-z0-9]+\.exe$/i.exec(e);
-    return m !== null && !live.has(`${m[1]}.exe`.toLowerCase());
-  });
-}
-
-/**
  * The updater file an update backs up, moves aside and verifies, for the executable that runs. On
  * Windows that is `<app>-update.exe` beside it also when it runs under another case of that name
  * (`AXOLOTLSAY-UPDATE.EXE`: the same file there) or as a `.previous` copy a killed update left behind

@@ -1,7 +1,7 @@
 import { open, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { orphanedSelfCopies, selfMoveTarget, staleSelfCopies } from "../core/self-move.js";
+import { selfMoveTarget, staleSelfCopies } from "../core/self-move.js";
 import type { Platform } from "../types.js";
 
 /** The file operations used here, replaceable so the Windows logic is tested on any system. */
@@ -35,18 +35,13 @@ export async function moveSelfAside(exePath: string, platform: Platform, fs: Sel
   };
 }
 
-/**
- * Deletes `.previous` copies left by earlier updates, and by uninstalls of other apps' updaters in the
- * same directory (Windows could not delete them while they ran).
- */
+/** Deletes `.previous` copies left by earlier updates (Windows could not delete them while they ran). */
 export async function removeStaleSelfCopies(exePath: string, platform: Platform, fs: SelfMoveFs = realFs): Promise<string[]> {
   if (platform !== "win32") return [];
   const cut = Math.max(exePath.lastIndexOf("/"), exePath.lastIndexOf("\\"));
   const dir = exePath.slice(0, cut + 1) || ".";
   const removed: string[] = [];
-  const entries = await fs.readdir(dir).catch(() => []);
-  // Its own copies, and those of an updater uninstalled from this directory.
-  for (const name of new Set([...staleSelfCopies(entries, path.win32.basename(exePath)), ...orphanedSelfCopies(entries)])) {
+  for (const name of staleSelfCopies(await fs.readdir(dir).catch(() => []), path.win32.basename(exePath))) {
     const file = `${dir}${name}`;
     if (
       await fs.unlink(file).then(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orphanedSelfCopies, ownUpdaterPath, selfMoveTarget, staleSelfCopies } from "../../src/core/self-move.js";
+import { ownUpdaterPath, selfMoveTarget, staleSelfCopies } from "../../src/core/self-move.js";
 
 describe("selfMoveTarget", () => {
   it("Windows: a unique .previous name beside the exe", () => {
@@ -43,11 +43,4 @@ describe("ownUpdaterPath", () => {
     ["/h/bin/axolotlsay-update.previous-3f9a.exe", "linux", "/h/bin/axolotlsay-update.previous-3f9a.exe"],
   ];
   for (const [exe, platform, expected] of cases) it(`${exe} on ${platform}`, () => expect(ownUpdaterPath(exe, "axolotlsay", platform)).toBe(expected));
-});
-
-describe("orphanedSelfCopies", () => {
-  it("lists the .previous copies of updaters no longer in the directory (any case)", () => {
-    const entries = ["a-update.exe", "a-update.previous-11.exe", "B-UPDATE.PREVIOUS-22.EXE", "c-update.previous-33.exe", "C-Update.exe", "d.previous-44.exe"];
-    expect(orphanedSelfCopies(entries)).toEqual(["B-UPDATE.PREVIOUS-22.EXE"]);
-  });
 });
