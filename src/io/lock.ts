@@ -21,6 +21,13 @@ export interface LockOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * The lock texts this process holds. A lock naming this process's own pid that is not among them was
+ * left by a dead process whose pid the system gave to us (wine hands out the lowest free pid at once):
+ * asking the system would say "alive" and the stale lock would stop every later run.
+ */
+const held = new Set<string>();
+
 /** Whether a process exists (EPERM means it does, but belongs to someone else). */
 export function pidAlive(pid: number): boolean {
   try {
@@ -66,9 +73,11 @@ export async function acquireLock(o: LockOptions): Promise<Lock | undefined> {
         return undefined;
       }
       await handle.close();
+      held.add(mine);
       return {
         path: file,
         release: async () => {
+          held.delete(mine);
           // Only remove the lock if it is still ours.
           if ((await readLock(file)).text === mine) await unlink(file).catch(() => {});
         },
@@ -84,7 +93,8 @@ export async function acquireLock(o: LockOptions): Promise<Lock | undefined> {
     }
     if (found.text === undefined) continue; // released between our two calls
     const holder = parseLock(found.text);
-    if (isStale(holder, Date.now(), me.host, pidAlive)) {
+    const text = found.text;
+    if (isStale(holder, Date.now(), me.host, (pid) => (pid === me.pid ? held.has(text) : pidAlive(pid)))) {
       // Remove it only if it is still the lock we judged stale.
       if ((await readLock(file)).text === found.text) await unlink(file).catch(() => {});
       continue;

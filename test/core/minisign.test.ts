@@ -65,7 +65,7 @@ describe("parsePublicKey", () => {
   it("reads the key id, key number and key of a .pub line", () => {
     const key = keyOf(A);
     expect(key.id).toBe(A.keyId);
-    expect(key.id).toMatch(/^[0-9A-F]{16}$/);
+    expect(key.id).toMatch(/^[1-9A-F][0-9A-F]{0,15}$/);
     expect(key.keyNum.equals(A.keyNum)).toBe(true);
     expect(key.key).toHaveLength(32);
     expect(key.line).toBe(A.publicKeyLine);

@@ -51,7 +51,7 @@ describe("the executable (dist/upkeep)", () => {
     const { env, app } = await world("none");
     const bare = await run(exe, [], env);
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain("error[USAGE]: name a command: list, check, update or doctor");
+    expect(bare.stderr).toContain("error[USAGE]: name a command: list, check, update, doctor or uninstall");
     expect(bare.stderr).toContain("<app>-update");
     const list = await run(exe, ["list", "--json"], env);
     expect(list.code).toBe(0);

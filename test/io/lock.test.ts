@@ -52,6 +52,11 @@ describe("acquireLock", () => {
       () => formatLock({ pid: process.pid, host: os.hostname(), started: Date.now() - 2 * 3600_000, app: "axolotlsay", version: "0.0.1" }),
     ],
     ["an unreadable lock file", () => "garbage"],
+    // A dead holder whose pid the system handed to this process (wine reuses the lowest free pid).
+    [
+      "this process's own pid, but not a lock it holds",
+      () => formatLock({ pid: process.pid, host: os.hostname(), started: Date.now() - 5000, app: "axolotlsay", version: "0.0.1" }),
+    ],
   ];
   for (const [label, contents] of stale) {
     it(`takes over a stale lock: ${label}`, async () => {
