@@ -209,6 +209,8 @@ export interface Config {
   trustFile: string | undefined;
   /** UPKEEP_DISABLED, when set and not empty: updates are switched off, its text the packager's message. */
   disabledVar: string | undefined;
+  /** Windows: reg.exe, from `%SystemRoot%\System32` (never the working directory's); edits the user's Path on uninstall. */
+  regExe: string;
 }
 
 /** How {@link resolveConfig} treats the GitHub base-URL variables. */
@@ -289,6 +291,7 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
     trustFile: home === undefined ? undefined : trustFilePath({ xdgConfigHome: env.XDG_CONFIG_HOME, localAppData: env.LOCALAPPDATA }, platform, home, app),
     // Empty counts as unset, as for the other variables (a wrapper's `UPKEEP_DISABLED=` turns nothing off).
     disabledVar: env[DISABLED_VAR] || undefined,
+    regExe: path.win32.join(env.SystemRoot || env.SYSTEMROOT || "C:\\Windows", "System32", "reg.exe"),
   };
   return config;
 }

@@ -128,3 +128,24 @@ export function withPathChanges(text: string, changes: readonly PathChange[]): s
   if (!placed && changes.length > 0) out[key] = changes.map(pathChangeJson);
   return `${JSON.stringify(out)}\n`;
 }
+
+/**
+ * The user's Path value (as stored, `%VARS%` unexpanded) without `entry`: every `;`-separated item equal
+ * to it (case and a trailing `\` ignored, as the installer compares) dropped, every other byte kept.
+ * Undefined when the entry is not there.
+ */
+export function removePathEntry(value: string, entry: string): string | undefined {
+  const same = (item: string): boolean => item.replace(/\\+$/, "").toLowerCase() === entry.replace(/\\+$/, "").toLowerCase();
+  const items = value.split(";");
+  const kept = items.filter((item) => !same(item));
+  return kept.length === items.length ? undefined : kept.join(";");
+}
+
+/** The type and data of the value `name` in `reg.exe query <key> /v <name>` output, or undefined when it has none. */
+export function parseRegQuery(output: string, name: string): { type: string; data: string } | undefined {
+  for (const line of output.split(/\r?\n/)) {
+    const [, key = "", type = "", data = ""] = /^\s+(\S.*?)\s{4}(REG_[A-Z_]+)(?:\s{4}(.*))?$/.exec(line) ?? [];
+    if (type && key.toLowerCase() === name.toLowerCase()) return { type, data };
+  }
+  return undefined;
+}

@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { lstat, readdir, readFile, readlink, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { removeRcLine } from "../core/path-changes.js";
+import { parseRegQuery, removePathEntry, removeRcLine } from "../core/path-changes.js";
 import { selfMoveTarget } from "../core/self-move.js";
 import type { Platform } from "../types.js";
+import { runProgram } from "./spawn.js";
 
 // The file operations of an uninstall, each on exactly the one path it is given (never a directory tree
 // the receipt does not name).
@@ -107,4 +108,49 @@ export async function removeEmptyDir(dir: string): Promise<void> {
 /** Deletes `link`'s own entry in the store version's `users/` list (its path with `/` turned into `%`). */
 export async function removeStoreUser(dir: string, link: string): Promise<void> {
   await rm(path.join(dir, "users", link.replaceAll("/", "%")), { force: true });
+}
+
+type Env = Record<string, string | undefined>;
+
+const ENVIRONMENT = "HKCU\\Environment";
+
+// Runs `regExe` (reg.exe by its full path) with its output collected.
+async function reg(regExe: string, args: string[], env: Env): Promise<{ code: number | undefined; output: string; spawnError: string | undefined }> {
+  let output = "";
+  const r = await runProgram({
+    file: regExe,
+    args,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    cwd: path.win32.dirname(regExe),
+    timeoutMs: 30_000,
+    onOutput: (chunk) => {
+      output += chunk.toString();
+    },
+  });
+  return { code: r.exitCode, output, spawnError: r.spawnError };
+}
+
+/**
+ * Windows: takes `entry` out of the user's Path (HKCU\Environment, read and written with reg.exe, its
+ * type and every other entry kept). "no_entry": it is not in the Path (or there is no user Path);
+ * "not_ascii": the Path has characters beyond ASCII, so it is left as it is. Throws
+ * an Error with `code` REG_FAILED when reg.exe fails. New shells see the change after the next sign-in
+ * or Explorer restart (reg.exe does not broadcast it).
+ */
+export async function removeUserPathEntry(entry: string, regExe: string, env: Env, dryRun: boolean): Promise<"removed" | "no_entry" | "not_ascii"> {
+  const fail = (what: string, r: { code: number | undefined; output: string; spawnError: string | undefined }): Error =>
+    Object.assign(new Error(`reg.exe ${what} failed (${r.spawnError ?? `exit ${r.code}`}): ${r.output.trim()}`), { code: "REG_FAILED" });
+  const q = await reg(regExe, ["query", ENVIRONMENT, "/v", "Path"], env);
+  if (q.spawnError) throw fail("query", q);
+  const value = q.code === 0 ? parseRegQuery(q.output, "Path") : undefined;
+  const next = value === undefined ? undefined : removePathEntry(value.data, entry);
+  if (value === undefined || next === undefined) return "no_entry";
+  // reg.exe prints in the console's code page: a character beyond ASCII may not read back as it is, and
+  // writing it back would damage another entry.
+  if (/[^\x20-\x7e]/.test(value.data)) return "not_ascii";
+  if (dryRun) return "removed";
+  const type = value.type === "REG_SZ" ? "REG_SZ" : "REG_EXPAND_SZ";
+  const a = await reg(regExe, ["add", ENVIRONMENT, "/v", "Path", "/t", type, "/d", next, "/f"], env);
+  if (a.code !== 0) throw fail("add", a);
+  return "removed";
 }

@@ -7,7 +7,17 @@ import { installPrefixRoot } from "../core/receipt.js";
 import { receiptCandidates, receiptRoots } from "../core/receipt-paths.js";
 import { UpdaterError } from "../errors.js";
 import { appsWithReceiptFiles, appsWithReceipts } from "../io/receipt-file.js";
-import { kindOf, removeEmptyDir, removeFile, removeLineFromFile, removeStoreUser, removeStoreVersion, storeVersionOf, storeVersionUsed } from "../io/remove.js";
+import {
+  kindOf,
+  removeEmptyDir,
+  removeFile,
+  removeLineFromFile,
+  removeStoreUser,
+  removeStoreVersion,
+  removeUserPathEntry,
+  storeVersionOf,
+  storeVersionUsed,
+} from "../io/remove.js";
 import type { LoadedReceipt, UninstallItem, UninstallResult } from "../types.js";
 import { locate, readReceipt, type Location } from "./locate.js";
 import { afterLock, takeLock } from "./lock.js";
@@ -102,7 +112,7 @@ async function removeAll(config: Config, loaded: LoadedReceipt, where: Location)
 }
 
 // The recorded PATH changes, undone only when no other receipt names the same prefix (that app's PATH
-// needs them), never rustup's ~/.cargo/env nor a line sourcing it, nor (not yet) the Windows user Path.
+// needs them), never rustup's ~/.cargo/env nor a line sourcing it; the Windows user Path entry only on Windows.
 async function pathChanges(
   config: Config,
   loaded: LoadedReceipt,
@@ -122,9 +132,21 @@ async function pathChanges(
         reason: `${sharing.join(", ")} ${sharing.length === 1 ? "is" : "are"} installed in the same prefix and need${sharing.length === 1 ? "s" : ""} it`,
       });
     else if (guarded) left.push({ ...item, reason: guarded });
-    else if (c.type === "user_path")
-      left.push({ ...item, reason: "removing an entry of the Windows user Path is not done yet; remove it in the Environment Variables settings" });
-    else if (c.type === "env_file") {
+    else if (c.type === "user_path") {
+      if (config.platform !== "win32") left.push({ ...item, reason: "it is an entry of the Windows user Path; uninstall on Windows to remove it" });
+      else {
+        const found = await removeUserPathEntry(c.entry, config.regExe, config.env, true).catch((error: Error) => error);
+        if (found instanceof Error) left.push({ ...item, reason: `the user's Path could not be read: ${found.message}` });
+        else if (found === "no_entry") left.push({ ...item, reason: "the entry is no longer in the user's Path" });
+        else if (found === "not_ascii")
+          left.push({
+            ...item,
+            reason:
+              "the user's Path has characters beyond ASCII, which reg.exe may not read back exactly; remove the entry in the Environment Variables settings",
+          });
+        else await act(item, () => removeUserPathEntry(c.entry, config.regExe, config.env, false));
+      }
+    } else if (c.type === "env_file") {
       const kind = await kindOf(c.file);
       if (kind !== "file") left.push({ ...item, reason: kind === "absent" ? "it is not there" : "it is not a file" });
       else await act(item, () => removeFile(c.file, config.platform));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { mergePathChanges, parsePathChanges, protectedChange, removeRcLine, withPathChanges } from "../../src/core/path-changes.js";
+import {
+  mergePathChanges,
+  parsePathChanges,
+  parseRegQuery,
+  protectedChange,
+  removePathEntry,
+  removeRcLine,
+  withPathChanges,
+} from "../../src/core/path-changes.js";
 import { parseReceipt } from "../../src/core/receipt.js";
 import { makeReceipt } from "../helpers/fake-app.js";
 import type { PathChange } from "../../src/types.js";
@@ -93,5 +101,30 @@ describe("carrying changes over an update", () => {
     );
     expect(withPathChanges('{"a":1,"upkeep_path_changes":[],"version":"1"}', [])).toBe('{"a":1,"version":"1"}\n');
     expect(withPathChanges("not json", [env("/e")])).toBeUndefined();
+  });
+});
+
+describe("removePathEntry", () => {
+  const bin = "C:\\Users\\me\\.axolotlsay\\bin";
+  const cases: [string, string | undefined][] = [
+    [`${bin};C:\\other`, "C:\\other"],
+    [`C:\\other;${bin}`, "C:\\other"],
+    [`C:\\a;${bin.toUpperCase()}\\;%USERPROFILE%\\x`, "C:\\a;%USERPROFILE%\\x"],
+    [bin, ""],
+    [`C:\\a;;C:\\b;${bin}`, "C:\\a;;C:\\b"],
+    [`C:\\a;${bin}2`, undefined],
+    ["", undefined],
+  ];
+  for (const [value, expected] of cases) it(`${JSON.stringify(value)} → ${JSON.stringify(expected)}`, () => expect(removePathEntry(value, bin)).toBe(expected));
+});
+
+describe("parseRegQuery", () => {
+  const out =
+    "\r\nHKEY_CURRENT_USER\\Environment\r\n    TEMP    REG_EXPAND_SZ    %USERPROFILE%\\Temp\r\n    Path    REG_EXPAND_SZ    C:\\a;%USERPROFILE%\\b  c\r\n\r\n";
+  it("reads the value's type and data, unexpanded", () =>
+    expect(parseRegQuery(out, "path")).toEqual({ type: "REG_EXPAND_SZ", data: "C:\\a;%USERPROFILE%\\b  c" }));
+  it("an empty value, and none", () => {
+    expect(parseRegQuery("HKEY_CURRENT_USER\\Environment\n    Path    REG_SZ    \n", "Path")).toEqual({ type: "REG_SZ", data: "" });
+    expect(parseRegQuery("HKEY_CURRENT_USER\\Environment\n    PathX    REG_SZ    a\n", "Path")).toBeUndefined();
   });
 });

@@ -246,6 +246,108 @@ describe.skipIf(missing !== "")(`the Windows executable under wine${missing ? ` 
     expect(onDisk(inst).files).toEqual([`${APP}-update.exe`, `${APP}.exe`]);
   }, 90_000);
 
+  it("--uninstall: the app and receipt removed, the running updater renamed aside and its .previous copy deleted by the detached cmd.exe", async () => {
+    const inst = install();
+    const started = Date.now();
+    const r = await runUpkeep(inst, inst.updater, ["--uninstall"]);
+    const ended = Date.now();
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.json, explain(r)).toMatchObject({ result: "uninstalled", app: APP, error: null });
+    const removed = (r.json as unknown as { removed: { kind: string; path: string }[] }).removed;
+    expect(removed, explain(r)).toEqual([
+      { kind: "binary", path: winPath(path.join(inst.bin, `${APP}.exe`)) },
+      { kind: "updater", path: winPath(inst.updater) },
+      { kind: "receipt", path: expect.stringMatching(/\\axolotlsay\\axolotlsay-receipt\.json$/) },
+    ]);
+    expect(existsSync(path.join(inst.bin, `${APP}.exe`)), "the app's exe is gone").toBe(false);
+    expect(existsSync(receiptFile()), "the receipt is gone").toBe(false);
+    // The running updater could not be deleted: it is no longer at its name, only (for now) a .previous copy.
+    expect(existsSync(inst.updater), "the updater is no longer at its name").toBe(false);
+    // Renamed aside, not deleted (Windows cannot delete it while it runs): the detached deletion waits about
+    // two seconds from its start, just before upkeep exits, and this looks at once after the exit.
+    expect(
+      readdirSync(inst.bin).map((f) => f.replace(/[0-9a-f]{12}/, "*")),
+      explain(r),
+    ).toEqual([`${APP}-update.previous-*.exe`]);
+    // Removed later by the detached cmd.exe, once the updater has exited (polled: not a timing assertion).
+    const limit = Date.now() + 30_000;
+    while (previous(inst).length > 0 && Date.now() < limit) await new Promise((res) => setTimeout(res, 100));
+    const gone = Date.now();
+    expect(readdirSync(inst.bin), `the .previous copy is deleted; the prefix's processes:\n${wine.listing()}`).toEqual([]);
+    console.log(`wine uninstall: run ${ended - started} ms, .previous copy gone ${gone - ended} ms after it exited`);
+  }, 90_000);
+
+  /** The user's Path as reg.exe reports it (HKCU\\Environment): its type and data, unexpanded. */
+  async function userPath(): Promise<string> {
+    const r = await wine.run("reg", ["query", "HKCU\\Environment", "/v", "Path"]);
+    expect(r.code, explain(r)).toBe(0);
+    return /^\s+Path\s{4}(REG_\w+)\s{4}(.*)$/m.exec(r.stdout.replace(/\r/g, ""))?.slice(1).join(" ") ?? `(no Path in: ${r.stdout})`;
+  }
+
+  // What the user's Path holds besides our entry, whether another app's receipt names the prefix, and what is expected.
+  const pathCases = [
+    {
+      name: "takes the recorded entry out of the user's Path, every other entry and its type kept",
+      rest: "C:\\first;%USERPROFILE%\\tools",
+      shared: false,
+      left: "",
+    },
+    {
+      name: "leaves the recorded entry in the user's Path when another app's receipt names the same prefix",
+      rest: "C:\\first",
+      shared: true,
+      left: "otherapp is installed in the same prefix and needs it",
+    },
+    {
+      name: "leaves a user Path with characters beyond ASCII as it is (reg.exe's output may not read back exactly)",
+      rest: "C:\\Users\\José\\bin",
+      shared: false,
+      left: "the user's Path has characters beyond ASCII, which reg.exe may not read back exactly; remove the entry in the Environment Variables settings",
+    },
+  ];
+  for (const c of pathCases) {
+    it(`--uninstall ${c.name}`, async () => {
+      const inst = install();
+      const entry = winPath(inst.bin);
+      // The receipt records the entry, as installers/installer.ps1 does when it adds the bin dir.
+      const receipt = JSON.parse(readFileSync(receiptFile(), "utf8")) as Record<string, unknown>;
+      writeFileSync(receiptFile(), JSON.stringify({ ...receipt, upkeep_path_changes: [{ type: "user_path", entry }] }));
+      // As the installer left it: ours first, then the user's own (one a look-alike of ours).
+      const rest = `${entry}2;${c.rest}`;
+      const set = await wine.run("reg", ["add", "HKCU\\Environment", "/v", "Path", "/t", "REG_EXPAND_SZ", "/d", `${entry};${rest}`, "/f"]);
+      expect(set.code, explain(set)).toBe(0);
+      const before = await userPath();
+      const other = path.join(wine.localAppData, "otherapp");
+      if (c.shared) {
+        mkdirSync(other, { recursive: true });
+        writeFileSync(path.join(other, "otherapp-receipt.json"), JSON.stringify({ ...receipt, binaries: ["otherapp.exe"], upkeep_path_changes: [] }));
+      }
+      try {
+        const r = await runUpkeep(inst, inst.updater, ["--uninstall"]);
+        expect(r.json, explain(r)).toMatchObject({ result: "uninstalled", error: null });
+        const { removed, left } = r.json as unknown as { removed: { kind: string }[]; left: { kind: string; path: string; reason: string }[] };
+        const userEntry = { kind: "user_path", path: entry };
+        if (c.left) {
+          expect(left, explain(r)).toContainEqual({ ...userEntry, reason: c.left });
+          expect(await userPath()).toBe(before);
+        } else {
+          expect(removed, explain(r)).toContainEqual(userEntry);
+          expect(await userPath()).toBe(`REG_EXPAND_SZ ${rest}`);
+        }
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    }, 90_000);
+  }
+
+  it("--uninstall --dry-run: lists what it would remove and removes nothing", async () => {
+    const inst = install();
+    const r = await runUpkeep(inst, inst.updater, ["--uninstall", "--dry-run"]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.json, explain(r)).toMatchObject({ result: "would_uninstall", app: APP, error: null });
+    expect(onDisk(inst)).toEqual({ files: [`${APP}-update.exe`, `${APP}.exe`], updater: "old", receipt: OLD });
+  }, 60_000);
+
   it("--source C:\\mirror is a directory (not a URL of scheme c:), and so is a receipt's mirror url C:\\mirror", async () => {
     const inst = install({ source: { app_name: APP, name: APP, owner: "nobody", release_type: "github" } });
     const r = await runUpkeep(inst, inst.updater, ["--check", "--source", "C:\\mirror"]);

@@ -104,6 +104,14 @@ describe("uninstall (library)", () => {
     expect(readFileSync(path.join(w.home, ".bashrc"), "utf8")).toBe('. "$HOME/.cargo/env"\n');
   });
 
+  it("a Windows user Path entry in the receipt is left on another system, saying where to remove it", async () => {
+    const w = world({ changes: [{ type: "user_path", entry: "C:\\Users\\u\\.axolotlsay\\bin" }] });
+    const r = await w.run();
+    expect(r.left).toEqual([
+      { kind: "user_path", path: "C:\\Users\\u\\.axolotlsay\\bin", reason: "it is an entry of the Windows user Path; uninstall on Windows to remove it" },
+    ]);
+  });
+
   it("refuses an updater the receipt does not describe (RECEIPT_MISMATCH), removing nothing", async () => {
     const w = world();
     const elsewhere = path.join(tmpDir(), "axolotlsay-update");
