@@ -82,7 +82,9 @@ describe("README: signing your releases, step by step", () => {
     w.gh.releases.unshift(releaseFromDir(path.join(work, "release-2.0.0-signed"), "v2.0.0"));
     const up = await run(updater, [], w.env);
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stderr).toMatch(/Signature checked: sha256\.sum\.minisig and axolotlsay-installer\.sh\.minisig signed by key [1-9A-F][0-9A-F]{0,15} for 2\.0\.0\./);
+    expect(up.stderr).toMatch(
+      /Signature checked: sha256\.sum\.minisig and axolotlsay-installer\.sh\.minisig signed by key [1-9A-F][0-9A-F]{0,15} for 2\.0\.0\./,
+    );
     expect(w.version()).toBe("axolotlsay 2.0.0");
   }, 300_000);
 });
