@@ -7,6 +7,7 @@ import type { Host } from "../../src/config.js";
 import { runCliWith } from "../helpers/cli.js";
 import { fakeRelease, installedApp, tmpDir, type InstalledAppOptions } from "../helpers/fake-app.js";
 import { startFakeGithub, type FakeGithubOptions } from "../helpers/fake-github.js";
+import { APP_DOCUMENT_KEYS } from "../fixtures/documents.js";
 
 // An installed axolotlsay 1.0.0 in a throw-away HOME, and a fake GitHub publishing 2.0.0.
 async function world(o: { app?: InstalledAppOptions; gh?: FakeGithubOptions } = {}) {
@@ -227,18 +228,7 @@ describe("cli: --check, --dry-run and --json", () => {
       install_prefix: w.app.prefix,
       error: { code: "RELEASE_NOT_FOUND" },
     });
-    expect(Object.keys(r.json ?? {})).toEqual([
-      "schema",
-      "app",
-      "result",
-      "old_version",
-      "new_version",
-      "tag",
-      "install_prefix",
-      "signature",
-      "warnings",
-      "error",
-    ]);
+    expect(Object.keys(r.json ?? {})).toEqual(APP_DOCUMENT_KEYS);
   });
 
   it("a failed install keeps the release it was installing (new_version, tag) in the JSON", async () => {

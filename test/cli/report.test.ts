@@ -14,6 +14,7 @@ import {
   type Outcome,
 } from "../../src/cli/report.js";
 import { UpdaterError, WARNING_CODES } from "../../src/errors.js";
+import { APP_DOCUMENT_KEYS } from "../fixtures/documents.js";
 
 const base: Outcome = {
   app: "axolotlsay",
@@ -99,18 +100,7 @@ describe("outcome rendering", () => {
     expect(outcomeText(unsigned, false).filter((l) => l.startsWith("warning:"))).toEqual(["warning: unchecked"]);
   });
   it("<app>-update's document: the schema, then the per-app object", () => {
-    expect(Object.keys(appDocument(base))).toEqual([
-      "schema",
-      "app",
-      "result",
-      "old_version",
-      "new_version",
-      "tag",
-      "install_prefix",
-      "signature",
-      "warnings",
-      "error",
-    ]);
+    expect(Object.keys(appDocument(base))).toEqual(APP_DOCUMENT_KEYS);
     expect(appDocument(base).schema).toBe("upkeep/1");
   });
   it("upkeep's envelope: schema, command, results, ok, error", () => {

@@ -1,5 +1,11 @@
 // The README's recipes as commands, so an e2e test runs a block exactly as written (readme-signing,
 // readme-mirror): the first sh block under a heading, split the way sh would read it.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { runProcess } from "./run.js";
+
+/** The project's root, where the README and scripts/ are. */
+export const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** One command of a README block: its leading VAR='value' assignments and its words. */
 export interface Command {
@@ -32,4 +38,23 @@ export function readmeCommands(readme: string, heading: string): Command[] {
       }
       return { env, argv: words };
     });
+}
+
+/**
+ * The commands of the README's sh block under `heading`, checked to be exactly as many as `heads` and to
+ * start with each one's words, in order (the recipe the test runs is the one the README shows); throws
+ * naming the difference otherwise.
+ */
+export function readmeSteps(heading: string, heads: readonly (readonly string[])[]): Command[] {
+  const commands = readmeCommands(readFileSync(path.join(ROOT, "README.md"), "utf8"), heading);
+  const got = JSON.stringify(commands.map((c, i) => c.argv.slice(0, heads[i]?.length ?? c.argv.length)));
+  if (got !== JSON.stringify(heads)) throw new Error(`README "${heading}": expected commands starting ${JSON.stringify(heads)}, found ${got}`);
+  return commands;
+}
+
+/** Runs a README `node scripts/…` command from the checkout, in `cwd`, with only PATH and the command's own variables. */
+export function runNodeStep(c: Command, argv: readonly string[], cwd: string) {
+  const [node, script, ...args] = argv;
+  if (node !== "node" || script === undefined) throw new Error(`not a node scripts/… command: ${argv.join(" ")}`);
+  return runProcess(process.execPath, [path.join(ROOT, script), ...args], { PATH: process.env.PATH ?? "/usr/bin:/bin", ...c.env }, cwd);
 }
