@@ -211,6 +211,8 @@ export interface Config {
   disabledVar: string | undefined;
   /** Windows: reg.exe, from `%SystemRoot%\System32` (never the working directory's); edits the user's Path on uninstall. */
   regExe: string;
+  /** Windows: cmd.exe, from `%SystemRoot%\System32` (never the working directory's); deletes a renamed-aside updater on uninstall. */
+  cmdExe: string;
 }
 
 /** How {@link resolveConfig} treats the GitHub base-URL variables. */
@@ -291,7 +293,8 @@ export function resolveConfig(options: UpdaterOptions, host: Host = readHost(), 
     trustFile: home === undefined ? undefined : trustFilePath({ xdgConfigHome: env.XDG_CONFIG_HOME, localAppData: env.LOCALAPPDATA }, platform, home, app),
     // Empty counts as unset, as for the other variables (a wrapper's `UPKEEP_DISABLED=` turns nothing off).
     disabledVar: env[DISABLED_VAR] || undefined,
-    regExe: path.win32.join(env.SystemRoot || env.SYSTEMROOT || "C:\\Windows", "System32", "reg.exe"),
+    regExe: path.win32.join(systemDir(env), "reg.exe"),
+    cmdExe: path.win32.join(systemDir(env), "cmd.exe"),
   };
   return config;
 }
@@ -395,6 +398,11 @@ export function notifyDeadlineMs(env: Env): number {
   const raw = env.UPKEEP_NOTIFY_DEADLINE_MS?.trim() ?? "";
   const n = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   return n >= 1 && n <= 60_000 ? n : NOTIFY_DEADLINE_MS;
+}
+
+/** Windows' System32 directory, from `%SystemRoot%`: where upkeep's helper programs are run from, by full path. */
+function systemDir(env: Env): string {
+  return path.win32.join(env.SystemRoot || env.SYSTEMROOT || "C:\\Windows", "System32");
 }
 
 /** Where the update notice writes by default: the process's stderr (a terminal or not). */

@@ -61,6 +61,14 @@ describe("resolveConfig", () => {
     expect(resolveConfig({ app: "x", env: {} }, host()).home).toBeUndefined();
   });
 
+  it("runs Windows' reg.exe and cmd.exe by full path from %SystemRoot%\\System32, never by a name the working directory could answer", () => {
+    expect(resolveConfig({ app: "x", env: { SystemRoot: "D:\\Win" } }, host())).toMatchObject({
+      regExe: "D:\\Win\\System32\\reg.exe",
+      cmdExe: "D:\\Win\\System32\\cmd.exe",
+    });
+    expect(resolveConfig({ app: "x", env: {} }, host()).cmdExe).toBe("C:\\Windows\\System32\\cmd.exe");
+  });
+
   // [env, timeout ms or USAGE]
   const timeouts: [Record<string, string>, number | string][] = [
     [{}, 30_000],

@@ -19,10 +19,10 @@ export async function kindOf(file: string): Promise<"file" | "symlink" | "other"
 
 /**
  * Deletes one file or link. On Windows a running `*-update.exe` cannot be deleted, only renamed: it is
- * moved aside to a `.previous-*` name (as an update does) and a detached `cmd.exe` deletes it once it
- * has exited; a later run of any updater in that directory deletes a copy that is still there.
+ * moved aside to a `.previous-*` name (as an update does) and a detached `cmdExe` (cmd.exe by its full
+ * path) deletes it once it has exited; if that fails the copy stays, and `later` names it.
  */
-export async function removeFile(file: string, platform: Platform): Promise<{ later?: string }> {
+export async function removeFile(file: string, platform: Platform, cmdExe: string): Promise<{ later?: string }> {
   try {
     await unlink(file);
     return {};
@@ -32,24 +32,25 @@ export async function removeFile(file: string, platform: Platform): Promise<{ la
   }
   const aside = selfMoveTarget(file, "win32", randomBytes(6).toString("hex")) as string;
   await rename(file, aside);
-  deleteLater(aside);
+  deleteLater(aside, cmdExe);
   return { later: aside };
 }
 
 // A detached cmd.exe that waits about two seconds (ping is the one sleep every Windows has) and then
 // deletes `file`: by then the updater that was running from it has exited.
-function deleteLater(file: string): void {
+function deleteLater(file: string, cmdExe: string): void {
   try {
-    const child = spawn("cmd.exe", ["/d", "/c", `ping -n 3 127.0.0.1 >nul & del /f /q "${file}"`], {
+    const child = spawn(cmdExe, ["/d", "/c", `ping -n 3 127.0.0.1 >nul & del /f /q "${file}"`], {
       detached: true,
       stdio: "ignore",
       windowsHide: true,
       windowsVerbatimArguments: true,
+      cwd: path.win32.dirname(cmdExe),
     });
     child.on("error", () => {});
     child.unref();
   } catch {
-    // The stale-copy cleanup of a later run deletes it instead.
+    // The copy stays where the result says (README: Uninstalling); nothing else depends on it.
   }
 }
 

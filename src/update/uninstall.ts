@@ -78,7 +78,7 @@ async function removeAll(config: Config, loaded: LoadedReceipt, where: Location)
     const kind = await kindOf(item.path);
     if (kind === "absent") left.push({ ...item, reason: "it is not there" });
     else if (kind === "other") left.push({ ...item, reason: "it is not a file or a link" });
-    else await act(item, () => removeFile(item.path, config.platform));
+    else await act(item, () => removeFile(item.path, config.platform, config.cmdExe));
   };
 
   for (const bin of receipt.binaries) await file({ kind: "binary", path: p.join(where.binDir, bin) });
@@ -96,7 +96,7 @@ async function removeAll(config: Config, loaded: LoadedReceipt, where: Location)
   }
   await pathChanges(config, loaded, act, left);
   await act({ kind: "receipt", path: loaded.path }, async () => {
-    await removeFile(loaded.path, config.platform);
+    await removeFile(loaded.path, config.platform, config.cmdExe);
     await removeEmptyDir(p.dirname(loaded.path));
   });
   return {
@@ -149,7 +149,7 @@ async function pathChanges(
     } else if (c.type === "env_file") {
       const kind = await kindOf(c.file);
       if (kind !== "file") left.push({ ...item, reason: kind === "absent" ? "it is not there" : "it is not a file" });
-      else await act(item, () => removeFile(c.file, config.platform));
+      else await act(item, () => removeFile(c.file, config.platform, config.cmdExe));
     } else {
       const found = await removeLineFromFile(c.file, c.line, true).catch(() => "removed" as const);
       if (found === "absent") left.push({ ...item, reason: "the file is not there" });

@@ -44,7 +44,7 @@ describe("removal effects", () => {
     }
     expect(await storeVersionOf(a)).toBe(version);
     expect(await storeVersionUsed(version, a)).toBe(true);
-    await removeFile(b, "linux");
+    await removeFile(b, "linux", "C:\\Windows\\System32\\cmd.exe");
     expect(await storeVersionUsed(version, a)).toBe(false);
     expect(await storeVersionOf(path.join(version, "upkeep"))).toBeUndefined();
   });
