@@ -4,14 +4,14 @@
 // then release 2.0.0 the same way and a plain axolotlsay-update (the real executable; no --source, no
 // UPKEEP_SOURCE) updates to it. GitHub (the base-URL variables of the installers and of upkeep) is a
 // loopback port whose every connection is counted: it must see none.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CARGO_DIST_RECEIPT_KEYS } from "../fixtures/receipts.js";
 import { defer } from "../helpers/cleanup.js";
 import { tmpDir } from "../helpers/fake-app.js";
-import { type Command, readmeSteps, runNodeStep } from "../helpers/readme.js";
+import { authorLayout, type Command, readmeSteps, runNodeStep } from "../helpers/readme.js";
 import { runProcess as run } from "../helpers/run.js";
 import { loggingServer } from "../helpers/static-server.js";
 import { EXE } from "../helpers/world.js";
@@ -51,14 +51,7 @@ describe("README: publishing without GitHub, step by step", () => {
     const mirrorUrl = `${server.url}${path.relative("site", uploaded).replace(/\/$/, "")}`;
     const github = await countingPort();
 
-    const target = "x86_64-unknown-linux-gnu";
-    const layout = (version: string): void => {
-      mkdirSync(path.join(work, "build", "bins", target), { recursive: true });
-      mkdirSync(path.join(work, "build", "upkeep", target), { recursive: true });
-      writeFileSync(path.join(work, "build", "bins", target, "axolotlsay"), `#!/bin/sh\necho "axolotlsay ${version}"\n`, { mode: 0o755 });
-      const upkeep = path.join(work, "build", "upkeep", target, "upkeep");
-      if (!existsSync(upkeep)) symlinkSync(EXE, upkeep);
-    };
+    const layout = (version: string): void => authorLayout(work, version);
     // The README's command with its version and mirror URL swapped for this run's, from the checkout.
     const sh = (c: Command, version: string) =>
       runNodeStep(

@@ -2,11 +2,11 @@
 // release 1.2.3 with --sign-key, install it with its installer, then a 2.0.0 released without the
 // key is refused by the installed axolotlsay-update (the real executable), and a signed 2.0.0
 // installs. The commands are read from the README itself, so the recipe cannot drift from the code.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { releaseFromDir, tmpDir } from "../helpers/fake-app.js";
-import { type Command, readmeSteps, runNodeStep } from "../helpers/readme.js";
+import { authorLayout, type Command, readmeSteps, runNodeStep } from "../helpers/readme.js";
 import { runProcess as run } from "../helpers/run.js";
 import { EXE, makeWorld } from "../helpers/world.js";
 
@@ -22,14 +22,7 @@ describe("README: signing your releases, step by step", () => {
 
     // The app author's working directory: the layout step 1 of "For app authors" describes.
     const work = tmpDir("upkeep-readme-");
-    const target = "x86_64-unknown-linux-gnu";
-    const layout = (version: string): void => {
-      mkdirSync(path.join(work, "build", "bins", target), { recursive: true });
-      mkdirSync(path.join(work, "build", "upkeep", target), { recursive: true });
-      writeFileSync(path.join(work, "build", "bins", target, "axolotlsay"), `#!/bin/sh\necho "axolotlsay ${version}"\n`, { mode: 0o755 });
-      const upkeep = path.join(work, "build", "upkeep", target, "upkeep");
-      if (!existsSync(upkeep)) symlinkSync(EXE, upkeep);
-    };
+    const layout = (version: string): void => authorLayout(work, version);
     // `node scripts/…` from the checkout, run in the author's directory with only the command's own variables.
     const sh = (c: Command, swap: (argv: string[]) => string[] = (a) => a) => runNodeStep(c, swap(c.argv), work);
     const version = (v: string) => (argv: string[]) => argv.map((a) => a.replaceAll("1.2.3", v));

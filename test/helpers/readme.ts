@@ -1,8 +1,9 @@
 // The README's recipes as commands, so an e2e test runs a block exactly as written (readme-signing,
 // readme-mirror): the first sh block under a heading, split the way sh would read it.
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runProcess } from "./run.js";
+import { EXE } from "./world.js";
 
 /** The project's root, where the README and scripts/ are. */
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -57,4 +58,16 @@ export function runNodeStep(c: Command, argv: readonly string[], cwd: string) {
   const [node, script, ...args] = argv;
   if (node !== "node" || script === undefined) throw new Error(`not a node scripts/… command: ${argv.join(" ")}`);
   return runProcess(process.execPath, [path.join(ROOT, script), ...args], { PATH: process.env.PATH ?? "/usr/bin:/bin", ...c.env }, cwd);
+}
+
+/**
+ * The app author's `build/` for `version`, the layout step 1 of the README's "For app authors" describes:
+ * an `axolotlsay` that prints its version, and the built upkeep (a link to dist/upkeep) as the updater.
+ */
+export function authorLayout(work: string, version: string, target = "x86_64-unknown-linux-gnu"): void {
+  mkdirSync(path.join(work, "build", "bins", target), { recursive: true });
+  mkdirSync(path.join(work, "build", "upkeep", target), { recursive: true });
+  writeFileSync(path.join(work, "build", "bins", target, "axolotlsay"), `#!/bin/sh\necho "axolotlsay ${version}"\n`, { mode: 0o755 });
+  const upkeep = path.join(work, "build", "upkeep", target, "upkeep");
+  if (!existsSync(upkeep)) symlinkSync(EXE, upkeep);
 }
